@@ -1,0 +1,69 @@
+import { ToolError } from '../errors.js';
+import { capLines } from '../limits.js';
+import { eachLine, sniffText } from './text.js';
+import type { Workspace } from './workspace.js';
+
+export interface TextSlice {
+  path: string;
+  /** Lines in the file, or null when the file is too large to count in one call. */
+  total_lines: number | null;
+  start_line: number;
+  end_line: number;
+  content: string;
+  truncated: boolean;
+  /** Where to continue reading, or null at the end. */
+  next_start_line: number | null;
+}
+
+/** Beyond this many bytes a read stops counting lines once it has what was asked. */
+const COUNT_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads lines `startLine..endLine` (1-based, inclusive) of a text file, at most `maxChars`
+ * characters; says where to continue. Throws UNSUPPORTED_MEDIA_TYPE for binary files.
+ */
+export async function readTextLines(
+  workspace: Workspace,
+  parts: readonly string[],
+  options: { startLine?: number; endLine?: number; maxChars: number; signal?: AbortSignal },
+): Promise<TextSlice> {
+  const file = await workspace.openFile(parts);
+  try {
+    if (!(await sniffText(file.handle))) {
+      throw new ToolError('UNSUPPORTED_MEDIA_TYPE', `${file.rel} is a binary file; it cannot be read as text. Share it as a link instead.`);
+    }
+    const start = Math.max(1, options.startLine ?? 1);
+    const end = options.endLine ?? Number.MAX_SAFE_INTEGER;
+    if (end < start) throw new ToolError('INVALID_REQUEST', 'end_line must not be smaller than start_line.');
+    const countAll = file.stat.size <= COUNT_LIMIT_BYTES;
+    const wanted: string[] = [];
+    let budget = options.maxChars + 1;
+    let total = 0;
+    let cut = false;
+    await eachLine(file.handle, (line, n) => {
+      total = n;
+      if (n >= start && n <= end && !cut) {
+        if (budget > 0) {
+          wanted.push(line);
+          budget -= line.length + 1;
+        } else cut = true;
+      }
+      if (!countAll && (cut || n >= end)) return false;
+    }, options.signal);
+    const capped = capLines(wanted, start, options.maxChars);
+    const lastWanted = Math.min(end, total);
+    const endLine = wanted.length ? capped.endLine : start - 1;
+    const more = endLine < lastWanted || capped.truncated || (!countAll && cut);
+    return {
+      path: file.rel,
+      total_lines: countAll ? total : null,
+      start_line: start,
+      end_line: endLine,
+      content: capped.content,
+      truncated: more,
+      next_start_line: more ? endLine + 1 : null,
+    };
+  } finally {
+    await file.handle.close();
+  }
+}
