@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['shared/test/**/*.test.ts', 'servers/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
