@@ -33,8 +33,11 @@ export async function startServer(
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
       const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
+      // Keep-alive connections go idle once their last response is sent: close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.close(() => {
         clearTimeout(grace);
+        clearInterval(sweep);
         resolve();
       });
       server.closeIdleConnections();
