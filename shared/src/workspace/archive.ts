@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { extname } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { TarArchive, ZipArchive, type Archiver } from 'archiver';
 import { ToolError } from '../errors.js';
 import { walk } from './walk.js';
@@ -15,6 +16,8 @@ export interface ArchiveEntry {
   directory: boolean;
   mtime: Date;
   mode: number;
+  /** Stored without compression (already compressed, or sampled as incompressible). */
+  store: boolean;
 }
 
 // Formats that are compressed already: deflating them again costs time and saves nothing.
@@ -22,6 +25,27 @@ const STORED = new Set([
   '.zip', '.gz', '.tgz', '.bz2', '.xz', '.zst', '.7z', '.rar', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif',
   '.mp3', '.mp4', '.m4a', '.mkv', '.mov', '.webm', '.ogg', '.pdf', '.docx', '.xlsx', '.pptx', '.whl', '.jar', '.parquet',
 ]);
+
+const SAMPLE_BYTES = 64 * 1024;
+const SAMPLE_FROM_BYTES = 1024 * 1024;
+
+/**
+ * Whether deflating a file is worth it: known compressed formats are not; for large files a sample
+ * is deflated and the file is stored when it barely shrinks (deflate runs at a fraction of disk speed).
+ */
+async function worthStoring(workspace: Workspace, parts: string[], name: string, size: number): Promise<boolean> {
+  if (STORED.has(extname(name).toLowerCase())) return true;
+  if (size < SAMPLE_FROM_BYTES) return false;
+  const file = await workspace.openFile(parts).catch(() => undefined);
+  if (!file) return false;
+  try {
+    const sample = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await file.handle.read(sample, 0, SAMPLE_BYTES, Math.floor(size / 2 - SAMPLE_BYTES / 2));
+    return deflateRawSync(sample.subarray(0, bytesRead), { level: 1 }).length > bytesRead * 0.9;
+  } finally {
+    await file.handle.close();
+  }
+}
 
 /**
  * Lists what an archive of `paths` holds: files and directories, symlinks left out (never followed).
@@ -40,7 +64,8 @@ export async function collectArchiveEntries(
     const baseName = baseNames[i]!;
     const prefix = baseNames.indexOf(baseName) !== baseNames.lastIndexOf(baseName) ? workspace.rel(parts) : baseName;
     if (top.type === 'file') {
-      entries.push({ parts: [...parts], name: prefix, directory: false, mtime: new Date(top.modified), mode: 0o644 });
+      const store = await worthStoring(workspace, [...parts], prefix, top.size);
+      entries.push({ parts: [...parts], name: prefix, directory: false, mtime: new Date(top.modified), mode: 0o644, store });
       continue;
     }
     if (top.type !== 'directory') continue;
@@ -50,12 +75,15 @@ export async function collectArchiveEntries(
       const below = base ? entry.rel.slice(base.length + 1) : entry.rel;
       const name = prefix ? `${prefix}/${below}` : below;
       if (entry.stat.isDirectory() || (entry.stat.isFile() && entry.stat.nlink === 1)) {
+        const directory = entry.stat.isDirectory();
+        const entryParts = entry.rel.split('/');
         entries.push({
-          parts: entry.rel.split('/'),
+          parts: entryParts,
           name,
-          directory: entry.stat.isDirectory(),
+          directory,
           mtime: entry.stat.mtime,
           mode: entry.stat.mode & 0o777,
+          store: !directory && (await worthStoring(workspace, entryParts, name, entry.stat.size)),
         });
       }
     }
@@ -91,8 +119,7 @@ export function createArchiveStream(workspace: Workspace, entries: readonly Arch
     if (entry.directory) {
       archive.append(Buffer.alloc(0), { name: `${entry.name}/`, type: 'directory', date: entry.mtime, mode: entry.mode });
     } else {
-      const store = STORED.has(extname(entry.name).toLowerCase());
-      archive.append(lazyFile(workspace, entry.parts), { name: entry.name, date: entry.mtime, mode: entry.mode, store });
+      archive.append(lazyFile(workspace, entry.parts), { name: entry.name, date: entry.mtime, mode: entry.mode, store: entry.store });
     }
   }
   void archive.finalize();
