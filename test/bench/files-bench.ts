@@ -41,7 +41,7 @@ async function makeFile(path: string, bytes: number, text = false): Promise<void
   const out = createWriteStream(path);
   for (let written = 0; written < bytes; written += block.length) {
     if (!text) randomFillSync(block);
-    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
@@ -108,6 +108,38 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t, value };
 }
 
+/**
+ * The transport's own ceiling on this machine: a bare node:http server in its own process that
+ * pipes a request body to a file and a file to a response, nothing else.
+ */
+async function loopbackFloor(source: string, size: number, work: string): Promise<{ up: number; down: number }> {
+  const script = `
+    const http = require('node:http'), fs = require('node:fs'), { pipeline } = require('node:stream');
+    const s = http.createServer((req, res) => {
+      if (req.method === 'PUT') pipeline(req, fs.createWriteStream(process.argv[1], { highWaterMark: 4 << 20 }), () => res.end('ok'));
+      else pipeline(fs.createReadStream(process.argv[1], { highWaterMark: 1 << 20 }), res, () => {});
+    }).listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', script, join(work, 'floor.bin')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    const url = `http://127.0.0.1:${port}`;
+    const up = await timed(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = httpRequest(url, { method: 'PUT', headers: { 'Content-Length': size } });
+          req.on('response', (res) => res.resume().on('end', resolve));
+          req.on('error', reject);
+          createReadStream(source, { highWaterMark: MB }).pipe(req);
+        }),
+    );
+    const down = await timed(() => drain(url, 'GET'));
+    return { up: mbps(size, up.ms), down: mbps(size, down.ms) };
+  } finally {
+    child.kill();
+    await rm(join(work, 'floor.bin'), { force: true });
+  }
+}
+
 export async function filesBench(options: { sizeBytes?: number } = {}): Promise<void> {
   const size = options.sizeBytes ?? GiB;
   const work = await mkdtemp(join(tmpdir(), 'files-bench-'));
@@ -123,7 +155,7 @@ export async function filesBench(options: { sizeBytes?: number } = {}): Promise<
     const part = 32 * MB;
     for (let i = 0; i < size / part; i++) await makeFile(join(folder, i % 2 ? `log-${i}.txt` : `blob-${i}.bin`), part, i % 2 === 1);
 
-    // The baseline: the best of three streamed copies (same 1 MiB chunks as the server's streams).
+    // The baseline: the median of three streamed copies (same 1 MiB chunks as the server's streams).
     const copies: number[] = [];
     for (let i = 0; i < 3; i++) {
       const { ms } = await timed(() => pipeline(createReadStream(source, { highWaterMark: MB }), createWriteStream(join(work, 'copy.bin'), { highWaterMark: MB })));
@@ -132,7 +164,8 @@ export async function filesBench(options: { sizeBytes?: number } = {}): Promise<
     }
     const kernelCopy = await timed(() => copyFile(source, join(work, 'copy2.bin')));
     await rm(join(work, 'copy2.bin'));
-    const baseline = mbps(size, Math.min(...copies));
+    const baseline = mbps(size, copies.sort((a, b) => a - b)[1]!);
+    const floor = await loopbackFloor(source, size, work);
 
     const server = await startFilesServer(dataDir);
     child = server.child;
@@ -165,10 +198,12 @@ export async function filesBench(options: { sizeBytes?: number } = {}): Promise<
     });
 
     console.log(`files: plain streamed copy ${baseline.toFixed(0)} MB/s (kernel copy_file_range: ${mbps(size, kernelCopy.ms).toFixed(0)} MB/s)`);
-    console.log('files: phase               MB/s   x copy   server peak RSS growth');
-    for (const [name, speed, rss] of rows) {
-      console.log(`files: ${name.padEnd(18)} ${speed.toFixed(0).padStart(6)}   ${(speed / baseline).toFixed(2).padStart(6)}   ${rss.toFixed(1)} MB`);
-    }
+    console.log(`files: loopback floor (bare node:http, body straight to/from disk): upload ${floor.up.toFixed(0)} MB/s, download ${floor.down.toFixed(0)} MB/s`);
+    console.log('files: phase               MB/s   x copy  x floor   server peak RSS growth');
+    const floors = [floor.up, floor.down, floor.down];
+    rows.forEach(([name, speed, rss], i) => {
+      console.log(`files: ${name.padEnd(18)} ${speed.toFixed(0).padStart(6)}   ${(speed / baseline).toFixed(2).padStart(6)}   ${(speed / floors[i]!).toFixed(2).padStart(6)}   ${rss.toFixed(1)} MB`);
+    });
     console.log(`files: zip output ${(zipBytes / MB).toFixed(0)} MiB from ${(size / MB).toFixed(0)} MiB (targets: >= 0.5x copy, RSS growth < 64 MB)`);
   } finally {
     child?.kill('SIGTERM');

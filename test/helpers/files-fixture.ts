@@ -42,10 +42,11 @@ export function linkPath(url: string): string {
 }
 
 /** A supertest parser that keeps the body as bytes (zip, tar.gz, images). */
-export function binaryBody(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void): void {
+export function binaryBody(res: import('supertest').Response, done: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 /** Entry name → content of a zip (folders map to ''). */

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type RunningServer } from '@toolpack/shared';
 import request from 'supertest';
 import * as tar from 'tar';
+import yauzl from 'yauzl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { binaryBody, filesFixture, linkPath, zipEntries, type FilesFixture } from '../../../test/helpers/files-fixture.js';
 
@@ -166,6 +167,23 @@ describe('archives', () => {
       'proj/src/main.py': 'print(1)',
       'photo.jpg': 'not really a jpeg',
     });
+  });
+
+  it('deflates text but stores already-compressed or incompressible files (no wasted CPU)', async () => {
+    const { randomBytes } = await import('node:crypto');
+    await writeFile(join(f.userRoot(), 'proj/noise.dat'), randomBytes(2 * 1024 * 1024));
+    await writeFile(join(f.userRoot(), 'proj/log.txt'), 'GET /index.html 200\n'.repeat(120_000));
+    const r = await request(f.app).post('/archive').set(f.auth).send({ paths: ['proj', 'photo.jpg'] }).buffer(true).parse(binaryBody);
+    const methods = await new Promise<Record<string, number>>((resolve, reject) => {
+      yauzl.fromBuffer(r.body as Buffer, (err, zip) => {
+        if (err || !zip) return reject(err);
+        const out: Record<string, number> = {};
+        zip.on('entry', (e: yauzl.Entry) => (out[e.fileName] = e.compressionMethod));
+        zip.on('end', () => resolve(out));
+      });
+    });
+    expect(methods).toMatchObject({ 'proj/noise.dat': 0, 'photo.jpg': 0, 'proj/log.txt': 8, 'proj/readme.md': 8 });
+    expect((r.body as Buffer).length).toBeLessThan(2 * 1024 * 1024 + 200_000);
   });
 
   it('streams a tar.gz when asked', async () => {
