@@ -56,3 +56,18 @@ describe.each(Object.keys(SERVERS))('%s server: API key', (name) => {
     expect(get.headers['access-control-expose-headers']).toMatch(/Location/);
   });
 });
+
+describe('CORS origins', () => {
+  it('only allows the configured browser origins', async () => {
+    const { filesFixture } = await import('../helpers/files-fixture.js');
+    const f = await filesFixture({ FILES_CORS_ORIGINS: 'https://chat.allowed.test' });
+    try {
+      const preflight = (origin: string) =>
+        request(f.app).options('/list').set('Origin', origin).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+      expect((await preflight('https://chat.allowed.test')).headers['access-control-allow-origin']).toBe('https://chat.allowed.test');
+      expect((await preflight('https://evil.test')).headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
