@@ -19,3 +19,5 @@ export * from './workspace/text.js';
 export * from './http/send-file.js';
 export * from './http/receive-upload.js';
 export * from './http/send-archive.js';
+export * from './workspace/share-links.js';
+export * from './http/link-handler.js';

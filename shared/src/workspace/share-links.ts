@@ -1,5 +1,5 @@
 import mime from 'mime-types';
-import type { LinkGrant, LinkSigner } from '@toolpack/shared';
+import type { LinkGrant, LinkSigner } from './links.js';
 
 export interface SharedLink {
   url: string;
