@@ -25,3 +25,7 @@ _enable_nodelay()
 # Kernels the bridge forgets about (it crashed, or lost them) are culled by Jupyter itself.
 c.MappingKernelManager.cull_idle_timeout = 4 * 3600
 c.MappingKernelManager.cull_interval = 300
+
+# The bridge caps output itself; Jupyter's default limit (1 MB/s) drops ordinary large prints.
+# A higher ceiling still protects against floods of gigabytes.
+c.ServerApp.iopub_data_rate_limit = 100_000_000

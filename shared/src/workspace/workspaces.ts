@@ -22,9 +22,14 @@ export class Workspaces {
 
   constructor(private readonly options: { usersRoot: string; sharedRoot: string }) {}
 
+  /** The workspace key of an identity ('' = the shared root, for calls without one). */
+  keyFor(identity: Identity | undefined): string {
+    return identity ? workspaceKey(identity.userId) : '';
+  }
+
   /** The workspace of an identity, or the shared root when there is none. */
   async forIdentity(identity: Identity | undefined): Promise<{ workspace: Workspace; key: string }> {
-    const key = identity ? workspaceKey(identity.userId) : '';
+    const key = this.keyFor(identity);
     return { workspace: await this.byKey(key), key };
   }
 
