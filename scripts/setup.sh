@@ -7,21 +7,24 @@ cd "$(dirname "$0")/.."
 mode="${1:-}"
 
 have() { command -v "$1" >/dev/null 2>&1; }
-
-# command-that-must-exist:debian-package, per purpose.
-run_needs=()
-test_needs=("chromium:chromium")
+# Debian's Jupyter runs on /usr/bin/python3 (the python3 on PATH may be another interpreter).
+pymod() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
 
 wanted=()
-add_missing() {
-  local item cmd pkg
-  for item in "$@"; do
-    cmd="${item%%:*}"; pkg="${item#*:}"
-    have "$cmd" || wanted+=("$pkg")
-  done
+need() { # need CHECK... -- PACKAGE: add PACKAGE when the check fails
+  local pkg="${*: -1}"
+  "${@:1:$#-2}" || wanted+=("$pkg")
 }
-add_missing "${run_needs[@]+"${run_needs[@]}"}"
-[ "$mode" = "--test" ] && add_missing "${test_needs[@]}"
+
+# To run the pack: the Jupyter bridge's embedded Jupyter and its Python.
+need have jupyter-server -- jupyter-server
+need pymod ipykernel -- python3-ipykernel
+need pymod matplotlib -- python3-matplotlib
+need pymod pandas -- python3-pandas
+# To test it: a real browser for the /docs pages.
+if [ "$mode" = "--test" ]; then
+  need have chromium -- chromium
+fi
 
 if [ "${#wanted[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && have apt-get; then

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { filesFixture } from './files-fixture.js';
+import { jupyterFixture } from './jupyter-fixture.js';
 
 /** Every server of the pack, built for tests: the conformance and auth suites run over all of them. */
 export interface BuiltServer {
@@ -15,5 +16,10 @@ export const SERVERS: Record<string, ServerBuilder> = {
     const keys = options.keys ?? ['files-test-key-0123456789'];
     const f = await filesFixture({ FILES_API_KEY: keys.join(',') });
     return { app: f.app, keys, cleanup: f.cleanup };
+  },
+  jupyter: async (options = {}) => {
+    const keys = options.keys ?? ['jupyter-test-key-0123456789'];
+    const j = await jupyterFixture({ JUPYTER_API_KEY: keys.join(',') });
+    return { app: j.app, keys, cleanup: j.cleanup };
   },
 };

@@ -62,6 +62,17 @@ function unavailable(err: unknown): ToolError {
   return new ToolError('UNAVAILABLE', `Jupyter is not reachable right now${detail}; try again in a moment.`);
 }
 
+/**
+ * @jupyterlab/services reconnects by itself after Jupyter auto-restarts a kernel, from a promise
+ * chain nobody awaits; when the kernel is gone for good (we dispose it), that promise rejects
+ * unhandled, which would stop the Node process. Reconnection failures are seen anyway through
+ * connectionStatus (see alive()), so the rejection is dropped here.
+ */
+function guardReconnect(connection: KernelConnection): void {
+  const reconnect = connection.reconnect.bind(connection);
+  connection.reconnect = () => reconnect().catch(() => undefined);
+}
+
 /** Python run once in every new or restarted kernel: work in the user's workspace, inline figures. */
 function initCode(cwd: string): string {
   const path = JSON.stringify(cwd);
@@ -114,6 +125,7 @@ export class KernelPool {
       throw unavailable(err);
     }
     const connection = new KernelConnection({ model, serverSettings: this.options.settings, handleComms: false });
+    guardReconnect(connection);
     const now = Date.now();
     const record: KernelRecord = { id: model.id, scopeKey, userKey, chatId: chatId ?? null, connection, startedAt: now, lastUsed: now, executions: 0, busy: false, queue: Promise.resolve() };
     try {
