@@ -62,7 +62,7 @@ export async function jupyterSettings(target: JupyterTarget): Promise<ServerConn
     headers.set('X-XSRFToken', session.xsrf);
     return new Request(request, { headers });
   };
-  const authedFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const authedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const retry = request.clone();
     const res = await fetch(withSession(request));
