@@ -16,7 +16,8 @@ const publicHost = process.env.PACK_PUBLIC_HOST ?? (host === '0.0.0.0' ? 'localh
 
 /** The servers built so far; a new server adds one line. */
 const SERVERS = [
-  { name: 'files', prefix: 'FILES', port: 8002, main: 'servers/files/dist/main.js', kind: 'tool' },
+  { name: 'files', prefix: 'FILES', port: 8002, main: 'servers/files/dist/main.js' },
+  { name: 'jupyter', prefix: 'JUPYTER', port: 8003, main: 'servers/jupyter/dist/main.js' },
 ];
 
 function loadKeys(file) {
@@ -82,7 +83,7 @@ for (const s of SERVERS) {
 }
 
 async function healthy(url) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${url}/health`)).ok) return true;
     } catch {}
@@ -91,6 +92,7 @@ async function healthy(url) {
   return false;
 }
 
+// The Jupyter bridge starts its own Jupyter first: allow it some seconds.
 const ready = await Promise.all(SERVERS.map((s) => healthy(s.url)));
 const lines = ['', 'Open WebUI tool pack is running:', ''];
 SERVERS.forEach((s, i) => {
