@@ -1,7 +1,9 @@
-/** `npm run bench`: every server's benchmark, each printing its figures beside a baseline from the same run. */
+/** `npm run bench [files|jupyter]`: each server's benchmark, printing figures beside baselines from the same run. */
 import { filesBench } from './files-bench.js';
+import { jupyterBench } from './jupyter-bench.js';
 
 const only = process.argv[2];
 const size = process.env.BENCH_MB ? Number(process.env.BENCH_MB) * 1024 * 1024 : undefined;
 
 if (!only || only === 'files') await filesBench({ sizeBytes: size });
+if (!only || only === 'jupyter') await jupyterBench();

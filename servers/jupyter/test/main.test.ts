@@ -26,7 +26,7 @@ describe('jupyter main (embedded default)', () => {
         await sleep(50);
       }
       expect(url).toBeDefined();
-      const health = await (await fetch(`${url}/health`)).json();
+      const health = (await (await fetch(`${url}/health`)).json()) as { dependencies: unknown };
       expect(health.dependencies).toEqual({ jupyter: 'up' });
       const jupyterUrl = /"jupyter":"(http:[^"]+)"/.exec(out)![1]!;
       expect(new URL(jupyterUrl).hostname).toBe('127.0.0.1');
@@ -36,7 +36,7 @@ describe('jupyter main (embedded default)', () => {
         headers: { Authorization: `Bearer ${secrets.JUPYTER_API_KEY}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ code: 'import os\nsorted(k for k in os.environ if "SECRET" in k or "KEY" in k or "TOKEN" in k)' }),
       });
-      const body = await r.json();
+      const body = (await r.json()) as { status: string; result: string };
       expect(body.status).toBe('success');
       expect(body.result).toBe('[]');
       expect(JSON.stringify(body)).not.toContain(secrets.JUPYTER_API_KEY);
