@@ -21,3 +21,4 @@ export * from './http/receive-upload.js';
 export * from './http/send-archive.js';
 export * from './workspace/share-links.js';
 export * from './http/link-handler.js';
+export * from './server-config.js';

@@ -10,7 +10,7 @@ function tinyApp() {
   return createToolServer({
     name: 'tiny',
     spec,
-    apiKeys: ['k'],
+    access: { apiKeys: ['k'] },
     logger: createLogger({ name: 'tiny', level: 'silent' }),
     nullQueryIsAbsent: true,
     handlers: {

@@ -149,8 +149,8 @@ describe('across the whole pack', () => {
   it('a server refuses to build when an operation has no handler or a handler no operation', () => {
     const spec = loadSpec(new URL('../../specs/files.yaml', import.meta.url).pathname);
     const logger = createLogger({ name: 't', level: 'silent' });
-    expect(() => createToolServer({ name: 'files', spec, handlers: {}, apiKeys: ['k'], logger })).toThrow(/operations without handler \[list_directory/);
+    expect(() => createToolServer({ name: 'files', spec, handlers: {}, access: { apiKeys: ['k'] }, logger })).toThrow(/operations without handler \[list_directory/);
     const all = Object.fromEntries(spec.operations.map((op) => [op.operationId, () => ({})]));
-    expect(() => createToolServer({ name: 'files', spec, handlers: { ...all, not_in_spec: () => ({}) }, apiKeys: ['k'], logger })).toThrow(/handlers without operation \[not_in_spec\]/);
+    expect(() => createToolServer({ name: 'files', spec, handlers: { ...all, not_in_spec: () => ({}) }, access: { apiKeys: ['k'] }, logger })).toThrow(/handlers without operation \[not_in_spec\]/);
   });
 });

@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createToolServer, loadSpec, type LoadedSpec } from '@toolpack/shared';
+import { createToolServer, loadSpec } from '@toolpack/shared';
 import type { Express } from 'express';
 import type { FilesDeps } from './deps.js';
 import { browseHandlers } from './handlers/browse.js';
@@ -10,19 +10,13 @@ import { transferHandlers } from './handlers/transfer.js';
 
 export const FILES_SPEC_PATH = fileURLToPath(new URL('../../../specs/files.yaml', import.meta.url));
 
-let cachedSpec: LoadedSpec | undefined;
-
 /** Builds the files server's app from its dependencies; never listens. */
 export function createApp(deps: FilesDeps): Express {
-  cachedSpec ??= loadSpec(FILES_SPEC_PATH);
   return createToolServer({
     name: 'files',
-    spec: cachedSpec,
+    spec: loadSpec(FILES_SPEC_PATH),
     handlers: { ...browseHandlers(deps), ...changeHandlers(deps), ...shareHandlers(deps), ...transferHandlers(deps) },
-    apiKeys: deps.config.apiKeys,
-    jwtSecret: deps.config.jwtSecret,
-    requireIdentity: deps.config.requireIdentity,
-    corsOrigins: deps.config.corsOrigins,
+    access: deps.config,
     logger: deps.logger,
     health: async () => ({
       storage: await access(deps.config.dataDir, constants.W_OK).then(

@@ -97,9 +97,18 @@ function stripHelpers(doc: JsonObject): JsonObject {
   return served;
 }
 
-/** Loads a server's YAML spec from `specs/`: the bundled source, the served spec and its operations. */
+const loaded = new Map<string, LoadedSpec>();
+
+/**
+ * Loads a server's YAML spec from `specs/`: the bundled source, the served spec and its operations.
+ * Read once per path (a spec does not change while the process runs).
+ */
 export function loadSpec(file: string): LoadedSpec {
-  const doc = parse(readFileSync(file, 'utf8')) as JsonObject;
-  const source = bundle(doc, dirname(file));
-  return { source, served: stripHelpers(source), operations: listOperations(source) };
+  let spec = loaded.get(file);
+  if (!spec) {
+    const source = bundle(parse(readFileSync(file, 'utf8')) as JsonObject, dirname(file));
+    spec = { source, served: stripHelpers(source), operations: listOperations(source) };
+    loaded.set(file, spec);
+  }
+  return spec;
 }

@@ -32,18 +32,23 @@ export type Handlers = Readonly<Record<string, Handler>>;
 
 export type DependencyState = 'up' | 'down';
 
-export interface ToolServerOptions {
-  /** Short name, shown in /health and logs. */
-  name: string;
-  spec: LoadedSpec;
-  handlers: Handlers;
+/** Who may call and as whom: a server's ServerConfig fits as it is. */
+export interface AccessOptions {
   apiKeys: readonly string[];
-  logger: Logger;
   /** Verify `X-OpenWebUI-User-Jwt` with this secret. */
   jwtSecret?: string;
   /** Refuse calls without an identity (400), except on public operations. */
   requireIdentity?: boolean;
   corsOrigins?: readonly string[];
+}
+
+export interface ToolServerOptions {
+  /** Short name, shown in /health and logs. */
+  name: string;
+  spec: LoadedSpec;
+  handlers: Handlers;
+  access: AccessOptions;
+  logger: Logger;
   /** Probes for /health; any 'down' makes it answer 503. */
   health?: () => Promise<Record<string, DependencyState>>;
   /** Largest JSON body accepted. */
@@ -85,7 +90,7 @@ function queryObject(req: Request, nullIsAbsent: boolean): Record<string, unknow
  * Throws at build time when an operationId has no handler or a handler has no operation.
  */
 export function createToolServer(options: ToolServerOptions): Express {
-  const { spec, handlers, logger } = options;
+  const { spec, handlers, logger, access } = options;
   const ids = new Set(spec.operations.map((op) => op.operationId));
   const missing = [...ids].filter((id) => !handlers[id]);
   const orphan = Object.keys(handlers).filter((id) => !ids.has(id));
@@ -93,8 +98,8 @@ export function createToolServer(options: ToolServerOptions): Express {
     throw new Error(`${options.name}: operations without handler [${missing}], handlers without operation [${orphan}]`);
   }
 
-  const keyOk = createKeyCheck(options.apiKeys);
-  const resolveIdentity = createIdentityResolver({ jwtSecret: options.jwtSecret });
+  const keyOk = createKeyCheck(access.apiKeys);
+  const resolveIdentity = createIdentityResolver({ jwtSecret: access.jwtSecret });
   const publicOps = new Set(spec.operations.filter((op) => op.public).map((op) => op.operationId));
 
   const api = new OpenAPIBackend({
@@ -128,7 +133,7 @@ export function createToolServer(options: ToolServerOptions): Express {
     api.register(operationId, async (ctx: Context, req: Request, res: Response) => {
       const callerHoldsKey = keyOk(bearerToken(req.headers.authorization));
       const identity = await resolveIdentity(req.headers, callerHoldsKey);
-      if (!identity && options.requireIdentity && !publicOps.has(operationId)) {
+      if (!identity && access.requireIdentity && !publicOps.has(operationId)) {
         throw new ToolError(
           'IDENTITY_REQUIRED',
           'This server needs to know the user: send X-OpenWebUI-User-Jwt, or X-User-Id with the service key.',
@@ -172,7 +177,7 @@ export function createToolServer(options: ToolServerOptions): Express {
     });
     next();
   });
-  app.use(corsMiddleware({ origins: options.corsOrigins ?? ['*'] }));
+  app.use(corsMiddleware({ origins: access.corsOrigins ?? ['*'] }));
 
   app.get('/health', async (_req, res) => {
     const dependencies = options.health ? await options.health().catch(() => ({ probe: 'down' as const })) : {};
