@@ -20,6 +20,12 @@ describe('splitUserPath', () => {
     expect(() => splitUserPath(input, root)).toThrow(/outside your workspace/);
   });
 
+  it('takes every absolute path as inside when the root is /', () => {
+    expect(splitUserPath('/etc/hosts', '/')).toEqual(['etc', 'hosts']);
+    expect(splitUserPath('/', '/')).toEqual([]);
+    expect(() => splitUserPath('/../..', '/')).toThrow(/outside/);
+  });
+
   it('rejects NUL bytes, over-long names and non-strings', () => {
     expect(() => splitUserPath('a\0b', root)).toThrow(/NUL/);
     expect(() => splitUserPath('x'.repeat(256), root)).toThrow(/longer than 255 bytes/);

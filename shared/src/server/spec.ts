@@ -84,17 +84,22 @@ export function listOperations(doc: JsonObject): SpecOperation[] {
   return ops;
 }
 
-/** The spec without helper operations, and without the paths they leave empty. */
-function stripHelpers(doc: JsonObject): JsonObject {
-  const served = structuredClone(doc);
-  const paths = (served.paths ?? {}) as Record<string, JsonObject>;
+/** A copy of the spec without the operations `drop` picks, and without the paths left empty. */
+export function withoutOperations(doc: JsonObject, drop: (operation: JsonObject) => boolean): JsonObject {
+  const out = structuredClone(doc);
+  const paths = (out.paths ?? {}) as Record<string, JsonObject>;
   for (const [path, item] of Object.entries(paths)) {
     for (const method of HTTP_METHODS) {
-      if (isObject(item[method]) && (item[method] as JsonObject)['x-helper'] === true) delete item[method];
+      if (isObject(item[method]) && drop(item[method] as JsonObject)) delete item[method];
     }
     if (!HTTP_METHODS.some((m) => m in item)) delete paths[path];
   }
-  return served;
+  return out;
+}
+
+/** The spec without helper operations. */
+function stripHelpers(doc: JsonObject): JsonObject {
+  return withoutOperations(doc, (op) => op['x-helper'] === true);
 }
 
 const loaded = new Map<string, LoadedSpec>();

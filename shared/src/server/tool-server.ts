@@ -8,7 +8,7 @@ import { bearerToken, createKeyCheck } from './auth.js';
 import { corsMiddleware } from './cors.js';
 import { errorHandler, sendError } from './error-handler.js';
 import { createIdentityResolver, type Identity } from './identity.js';
-import type { JsonObject, LoadedSpec } from './spec.js';
+import { withoutOperations, type JsonObject, type LoadedSpec } from './spec.js';
 import { describeValidationErrors, type ValidationIssue } from './validation-message.js';
 
 /** What a handler learns about the call besides its input. */
@@ -55,6 +55,10 @@ export interface ToolServerOptions {
   jsonLimit?: string;
   /** Treat the literal query value `null` as absent (Open Terminal's convention). */
   nullQueryIsAbsent?: boolean;
+  /** Status of a failed validation: 400 (default) or 422 (FastAPI's, for Open Terminal clients). */
+  validationStatus?: 400 | 422;
+  /** Operations switched off by configuration: not served, not routed, no handler needed. */
+  disabledOperations?: readonly string[];
 }
 
 type Operation = NonNullable<Context['operation']>;
@@ -90,10 +94,14 @@ function queryObject(req: Request, nullIsAbsent: boolean): Record<string, unknow
  * Throws at build time when an operationId has no handler or a handler has no operation.
  */
 export function createToolServer(options: ToolServerOptions): Express {
-  const { spec, handlers, logger, access } = options;
-  const ids = new Set(spec.operations.map((op) => op.operationId));
-  const missing = [...ids].filter((id) => !handlers[id]);
-  const orphan = Object.keys(handlers).filter((id) => !ids.has(id));
+  const { handlers, logger, access } = options;
+  const disabled = new Set(options.disabledOperations ?? []);
+  const spec: LoadedSpec = disabled.size
+    ? { ...options.spec, served: withoutOperations(options.spec.served, (op) => disabled.has(String(op.operationId))) }
+    : options.spec;
+  const allIds = new Set(spec.operations.map((op) => op.operationId));
+  const missing = [...allIds].filter((id) => !handlers[id] && !disabled.has(id));
+  const orphan = Object.keys(handlers).filter((id) => !allIds.has(id));
   if (missing.length || orphan.length) {
     throw new Error(`${options.name}: operations without handler [${missing}], handlers without operation [${orphan}]`);
   }
@@ -125,11 +133,18 @@ export function createToolServer(options: ToolServerOptions): Express {
       throw new ToolError('UNAUTHORIZED', 'Invalid API key');
     },
     validationFail: (ctx: Context) => {
-      throw new ToolError('INVALID_REQUEST', describeValidationErrors((ctx.validation.errors ?? []) as ValidationIssue[]));
+      const message = describeValidationErrors((ctx.validation.errors ?? []) as ValidationIssue[]);
+      throw new ToolError(options.validationStatus === 422 ? 'VALIDATION_FAILED' : 'INVALID_REQUEST', message);
     },
   });
+  for (const operationId of disabled) {
+    api.register(operationId, () => {
+      throw new ToolError('NOT_FOUND', 'This operation is not enabled on this server.');
+    });
+  }
 
   for (const [operationId, handler] of Object.entries(handlers)) {
+    if (disabled.has(operationId)) continue;
     api.register(operationId, async (ctx: Context, req: Request, res: Response) => {
       const callerHoldsKey = keyOk(bearerToken(req.headers.authorization));
       const identity = await resolveIdentity(req.headers, callerHoldsKey);

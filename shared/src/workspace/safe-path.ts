@@ -15,7 +15,8 @@ export function splitUserPath(input: unknown, rootReal: string): string[] {
   if (Buffer.byteLength(input) > MAX_PATH_BYTES) throw new ToolError('INVALID_PATH', 'The path is too long.');
   let rest = input.trim() === '' ? '.' : input;
   if (rest.startsWith('/')) {
-    if (rest === rootReal || rest.startsWith(`${rootReal}/`)) rest = rest.slice(rootReal.length);
+    const prefix = rootReal.endsWith('/') ? rootReal : `${rootReal}/`;
+    if (rest === rootReal || rest.startsWith(prefix)) rest = rest.slice(prefix.length - 1);
     else throw outside(input);
   }
   const parts: string[] = [];

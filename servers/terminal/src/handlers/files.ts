@@ -1,0 +1,94 @@
+import mime from 'mime-types';
+import { globSearch, grepSearch, readTextLines, sendFile, ToolError, type Handlers } from '@toolpack/shared';
+import { fileParts, shown, terminalUser } from '../context.js';
+import type { TerminalDeps } from '../deps.js';
+import { applyReplacements } from '../replace.js';
+
+const VISIBLE_IMAGE = /^image\/(png|jpeg|gif|webp)$/;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const MAX_EDIT_BYTES = 10 * 1024 * 1024;
+
+/** The file tools of Open Terminal: list, read, display, write, replace, grep, glob. */
+export function fileHandlers(deps: TerminalDeps): Handlers {
+  const { config } = deps;
+  return {
+    async list_files(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.directory);
+      return { dir: shown(user, parts), entries: await user.files.list(parts) };
+    },
+
+    async read_file(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.path);
+      if (VISIBLE_IMAGE.test(String(mime.lookup(parts[parts.length - 1] ?? '') || ''))) {
+        const file = await user.files.openFile(parts);
+        if (file.stat.size <= MAX_IMAGE_BYTES) return sendFile(call.req, call.res, file, 'inline');
+        await file.handle.close();
+      }
+      const slice = await readTextLines(user.files, parts, { startLine: input.start_line, endLine: input.end_line, maxChars: config.maxOutputChars, signal: call.signal });
+      return { ...slice, path: shown(user, parts) };
+    },
+
+    async display_file(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.path);
+      const exists = await user.files.stat(parts).then(() => true, () => false);
+      return { path: shown(user, parts), exists };
+    },
+
+    async write_file(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.path);
+      const entry = await user.files.writeFile(parts, String(input.content), { overwrite: true });
+      return { path: shown(user, parts), size: entry.size };
+    },
+
+    async replace_file_content(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.path);
+      const file = await user.files.openFile(parts);
+      let text: string;
+      try {
+        if (file.stat.size > MAX_EDIT_BYTES) throw new ToolError('PAYLOAD_TOO_LARGE', 'The file is too large to edit this way; use a command (sed) instead.');
+        text = await file.handle.readFile('utf8');
+      } finally {
+        await file.handle.close();
+      }
+      const edited = applyReplacements(text, input.replacements);
+      const entry = await user.files.writeFile(parts, edited, { overwrite: true });
+      return { path: shown(user, parts), size: entry.size };
+    },
+
+    async grep_search(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.path);
+      const found = await grepSearch(user.files, input.query, parts, {
+        regex: input.regex ?? true,
+        caseInsensitive: input.case_insensitive ?? false,
+        include: input.include,
+        maxResults: input.max_results ?? 50,
+        signal: call.signal,
+      });
+      const root = user.files.root === '/' ? '' : user.files.root;
+      let matches = found.matches.map((m) => ({ ...m, file: `${root}/${m.file}` }));
+      if (input.match_per_line === false) {
+        matches = [...new Set(matches.map((m) => m.file))].map((file) => ({ file, line: null as unknown as number, content: '' }));
+      }
+      return { query: input.query, path: shown(user, parts), matches, truncated: found.truncated };
+    },
+
+    async glob_search(input, call) {
+      const user = await terminalUser(deps, call);
+      const parts = fileParts(user, input.path);
+      const found = await globSearch(user.files, input.pattern, parts, {
+        type: input.type ?? 'any',
+        exclude: input.exclude,
+        maxResults: input.max_results ?? 50,
+        signal: call.signal,
+      });
+      const root = user.files.root === '/' ? '' : user.files.root;
+      return { pattern: input.pattern, path: shown(user, parts), matches: found.matches.map((m) => ({ ...m, path: `${root}/${m.path}` })), truncated: found.truncated };
+    },
+  };
+}
