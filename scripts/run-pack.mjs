@@ -16,8 +16,9 @@ const publicHost = process.env.PACK_PUBLIC_HOST ?? (host === '0.0.0.0' ? 'localh
 
 /** The servers built so far; a new server adds one line. */
 const SERVERS = [
-  { name: 'files', prefix: 'FILES', port: 8002, main: 'servers/files/dist/main.js' },
-  { name: 'jupyter', prefix: 'JUPYTER', port: 8003, main: 'servers/jupyter/dist/main.js' },
+  { name: 'terminal', prefix: 'OPEN_TERMINAL', port: 8000, main: 'servers/terminal/dist/main.js', where: 'Admin Panel -> Settings -> Integrations -> Open Terminal' },
+  { name: 'files', prefix: 'FILES', port: 8002, main: 'servers/files/dist/main.js', where: 'Admin Panel -> Settings -> Tools -> "+"' },
+  { name: 'jupyter', prefix: 'JUPYTER', port: 8003, main: 'servers/jupyter/dist/main.js', where: 'Admin Panel -> Settings -> Tools -> "+"' },
 ];
 
 function loadKeys(file) {
@@ -99,12 +100,12 @@ SERVERS.forEach((s, i) => {
   lines.push(`  ${s.name.padEnd(8)} ${s.url}  ${ready[i] ? 'ready' : 'NOT READY'}`);
   lines.push(`           API key: ${s.key}`);
   lines.push(`           spec:    ${s.url}/openapi.json   docs: ${s.url}/docs`);
+  lines.push(`           add in Open WebUI: ${s.where}`);
 });
 lines.push(
   '',
-  'Add them in Open WebUI: Admin Panel -> Settings -> Tools -> "+" (Manage Tool Servers):',
-  '  URL = the address above (as Open WebUI can reach it), OpenAPI spec path = openapi.json,',
-  '  Auth = Bearer, key = the API key above. For per-user files, turn on',
+  'In Open WebUI: URL = the address above (as Open WebUI can reach it), OpenAPI spec path =',
+  '  openapi.json, Auth = Bearer, key = the API key above. For per-user files and kernels, turn on',
   '  ENABLE_FORWARD_USER_INFO_HEADERS in Open WebUI (and set FORWARD_USER_INFO_HEADER_JWT_SECRET here',
   '  and there to have identities signed).',
   `Keys are kept in ${join(packDir, 'keys.env')}; data in ${join(packDir, 'data')}. Ctrl-C stops the pack.`,

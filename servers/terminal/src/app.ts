@@ -22,5 +22,6 @@ export function createApp(deps: TerminalDeps): Express {
     nullQueryIsAbsent: true,
     // get_info is a tool only when the admin wrote something for it.
     disabledOperations: deps.config.info ? [] : ['get_info'],
+    greedyPathPrefixes: ['/files/serve/'],
   });
 }

@@ -59,6 +59,27 @@ export interface ToolServerOptions {
   validationStatus?: 400 | 422;
   /** Operations switched off by configuration: not served, not routed, no handler needed. */
   disabledOperations?: readonly string[];
+  /**
+   * Path prefixes whose last parameter takes the rest of the path, slashes included (FastAPI's
+   * `{path:path}`), e.g. `/files/serve/`.
+   */
+  greedyPathPrefixes?: readonly string[];
+}
+
+function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ToolError('INVALID_REQUEST', 'The URL path is not validly encoded.');
+  }
+}
+
+/** Folds the rest of a greedy path into one encoded segment, so the router sees one parameter. */
+function foldGreedyPath(path: string, prefixes: readonly string[]): string {
+  for (const prefix of prefixes) {
+    if (path.startsWith(prefix) && path.length > prefix.length) return prefix + encodeURIComponent(decodeParam(path.slice(prefix.length)));
+  }
+  return path;
 }
 
 type Operation = NonNullable<Context['operation']>;
@@ -160,7 +181,8 @@ export function createToolServer(options: ToolServerOptions): Express {
       });
       const requestId = String(res.getHeader('x-request-id'));
       const body = typeof ctx.request.requestBody === 'object' && ctx.request.requestBody !== null ? ctx.request.requestBody : {};
-      const input = { ...(body as object), ...(ctx.request.query as object), ...ctx.request.params };
+      const params = Object.fromEntries(Object.entries(ctx.request.params).map(([k, v]) => [k, decodeParam(String(v))]));
+      const input = { ...(body as object), ...(ctx.request.query as object), ...params };
       const result = await handler(input, {
         operationId,
         identity,
@@ -210,7 +232,7 @@ export function createToolServer(options: ToolServerOptions): Express {
       await ready;
       const request = {
         method: req.method,
-        path: req.path,
+        path: foldGreedyPath(req.path, options.greedyPathPrefixes ?? []),
         query: queryObject(req, options.nullQueryIsAbsent ?? false) as Record<string, string | string[]>,
         headers: req.headers as Record<string, string | string[]>,
         body: req.body as unknown,
