@@ -31,6 +31,7 @@ export async function terminalFixture(env: Env = {}) {
     as: (userId: string) => ({ Authorization: `Bearer ${TERMINAL_TEST_KEY}`, 'X-User-Id': userId }),
     cleanup: async () => {
       await deps.processes.dispose();
+      deps.terminals.dispose();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,17 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import { createToolServer, loadSpec } from '@toolpack/shared';
+import { createToolServer, loadSpec, onUpgrade } from '@toolpack/shared';
 import type { Express } from 'express';
 import type { TerminalDeps } from './deps.js';
 import { commandHandlers } from './handlers/commands.js';
 import { fileHandlers } from './handlers/files.js';
 import { helperHandlers } from './handlers/helpers.js';
+import { terminalHandlers } from './handlers/terminals.js';
+import { terminalSocketHandler } from './interactive/terminal-socket.js';
 
 export const TERMINAL_SPEC_PATH = fileURLToPath(new URL('../../../specs/terminal.yaml', import.meta.url));
 
 /** Builds the terminal's app from its dependencies; never listens. */
 export function createApp(deps: TerminalDeps): Express {
-  const handlers = { ...commandHandlers(deps), ...fileHandlers(deps), ...helperHandlers(deps) };
-  return createToolServer({
+  const handlers = { ...commandHandlers(deps), ...fileHandlers(deps), ...helperHandlers(deps), ...terminalHandlers(deps) };
+  const app = createToolServer({
     name: 'terminal',
     spec: loadSpec(TERMINAL_SPEC_PATH),
     handlers,
@@ -24,4 +26,6 @@ export function createApp(deps: TerminalDeps): Express {
     disabledOperations: deps.config.info ? [] : ['get_info'],
     greedyPathPrefixes: ['/files/serve/'],
   });
+  onUpgrade(app, terminalSocketHandler({ terminals: deps.terminals, workspaces: deps.workspaces, apiKeys: deps.config.apiKeys, jwtSecret: deps.config.jwtSecret, authTimeoutMs: deps.config.wsAuthTimeoutSeconds * 1000 }));
+  return app;
 }

@@ -20,6 +20,10 @@ export interface TerminalConfig extends ServerConfig {
   /** Template overriding the /system prompt ({{os}}, {{arch}}, {{user}}, ...). */
   systemPrompt?: string;
   maxTerminals: number;
+  /** How long an interactive terminal waits for a dropped websocket to come back. */
+  terminalGraceSeconds: number;
+  /** Time a terminal websocket has to send its auth message. */
+  wsAuthTimeoutSeconds: number;
 }
 
 /**
@@ -48,6 +52,8 @@ export function readTerminalConfig(env: Env): TerminalConfig {
     info: env.OPEN_TERMINAL_INFO || undefined,
     systemPrompt: env.OPEN_TERMINAL_SYSTEM_PROMPT || undefined,
     maxTerminals: readInt(env, 'OPEN_TERMINAL_MAX_TERMINALS', 16, { min: 1 }),
+    terminalGraceSeconds: readInt(env, 'OPEN_TERMINAL_TERMINAL_GRACE_SECONDS', 60, { min: 1 }),
+    wsAuthTimeoutSeconds: readInt(env, 'OPEN_TERMINAL_WS_AUTH_TIMEOUT_SECONDS', 10, { min: 1, max: 300 }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Logger, Workspace, Workspaces } from '@toolpack/shared';
 import type { TerminalConfig } from './config.js';
+import type { InteractiveTerminals } from './interactive/interactive-terminals.js';
 import type { ProcessManager } from './processes/process-manager.js';
 import type { SessionCwds } from './sessions/session-cwd.js';
 
@@ -11,6 +12,7 @@ export interface TerminalDeps {
   /** The tree file tools may reach in single-user mode (a terminal sees the whole machine). */
   machineRoot: Workspace;
   processes: ProcessManager;
+  terminals: InteractiveTerminals;
   cwds: SessionCwds;
   logger: Logger;
 }

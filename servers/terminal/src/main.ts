@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   stopOnSignals(async () => {
     await running.close();
     await deps.processes.dispose();
+    deps.terminals.dispose();
   }, logger);
 }
 

@@ -49,6 +49,11 @@ describe('run_command', () => {
     expect(outputText(fromTwo.body)).not.toContain('line1');
   });
 
+  it("sets HOME to the user's home", async () => {
+    const r = await run({ command: 'echo $HOME' }, { wait: 10 });
+    expect(outputText(r.body)).toBe(`${t.config.sharedRoot}\r\n`);
+  });
+
   it('runs in cwd with extra env', async () => {
     const r = await run({ command: 'pwd; echo $GREETING', cwd: '/tmp', env: { GREETING: 'bonjour' } }, { wait: 10 });
     expect(outputText(r.body)).toBe('/tmp\r\nbonjour\r\n');

@@ -93,7 +93,7 @@ describe('working directory per session', () => {
 
 describe('helper routes', () => {
   it('/api/config needs no key and offers the system prompt; /system describes the machine', async () => {
-    expect((await request(t.app).get('/api/config')).body).toEqual({ features: { terminal: false, notebooks: false, system: true } });
+    expect((await request(t.app).get('/api/config')).body).toEqual({ features: { terminal: true, notebooks: false, system: true } });
     const sys = await request(t.app).get('/system').set(t.auth);
     expect(sys.body.prompt).toContain(home);
     expect(sys.body.prompt).toMatch(/Linux/);

@@ -1,7 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '../log.js';
+
+/** Handles a websocket (or other) upgrade request; returns false when the path is not its own. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Socket, head: Buffer) => boolean;
+
+/** Lets an app take upgrade requests once it listens (apps never listen themselves). */
+export function onUpgrade(app: Express, handler: UpgradeHandler): void {
+  app.locals.upgradeHandler = handler;
+}
 
 export interface RunningServer {
   server: Server;
@@ -17,6 +25,15 @@ export async function startServer(
   options: { port: number; host: string; logger?: Logger; graceMs?: number },
 ): Promise<RunningServer> {
   const server = createServer(app);
+  const upgrade = app.locals.upgradeHandler as UpgradeHandler | undefined;
+  // Upgraded sockets (websockets) are long-lived and no longer the HTTP server's: track them so
+  // a stop can end them instead of waiting for them forever.
+  const upgraded = new Set<Socket>();
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (!upgrade?.(req, socket, head)) return socket.destroy();
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
   // Tool calls can legitimately run for minutes (Open WebUI waits up to 300 s).
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -41,6 +58,7 @@ export async function startServer(
         resolve();
       });
       server.closeIdleConnections();
+      for (const socket of upgraded) socket.destroy();
     });
     return closing;
   };

@@ -12,7 +12,9 @@ export function commandHandlers(deps: TerminalDeps): Handlers {
       const cwd = input.cwd ? absolutePath(user, input.cwd) : user.cwd;
       // In multi-user mode the cwd must lie in the user's home (checked like any path).
       if (config.multiUser) user.files.parts(cwd);
-      const record = await processes.start(user.owner, String(input.command), cwd, (input.env ?? {}) as Record<string, string>);
+      // HOME is the user's home (as with Open Terminal), not the server's.
+      const env = { HOME: user.home, ...((input.env ?? {}) as Record<string, string>) };
+      const record = await processes.start(user.owner, String(input.command), cwd, env);
       await processes.waitFor(record, input.wait ?? config.defaultWait, call.signal);
       return processes.result(record, { tail: input.tail, maxChars: config.maxOutputChars });
     },

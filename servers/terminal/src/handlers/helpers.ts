@@ -18,7 +18,7 @@ export function helperHandlers(deps: TerminalDeps): Handlers {
   const { config } = deps;
   return {
     get_config() {
-      return { features: { terminal: false, notebooks: false, system: true } };
+      return { features: { terminal: true, notebooks: false, system: true } };
     },
 
     async get_system_prompt(_input, call) {
