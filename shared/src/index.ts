@@ -22,3 +22,4 @@ export * from './http/send-archive.js';
 export * from './workspace/share-links.js';
 export * from './http/link-handler.js';
 export * from './server-config.js';
+export * from './workspace/documents.js';
