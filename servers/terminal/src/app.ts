@@ -7,6 +7,7 @@ import { fileHandlers } from './handlers/files.js';
 import { helperHandlers } from './handlers/helpers.js';
 import { terminalHandlers } from './handlers/terminals.js';
 import { terminalSocketHandler } from './interactive/terminal-socket.js';
+import { mountProxy, proxyUpgradeHandler } from './ports/proxy-routes.js';
 
 export const TERMINAL_SPEC_PATH = fileURLToPath(new URL('../../../specs/terminal.yaml', import.meta.url));
 
@@ -25,7 +26,10 @@ export function createApp(deps: TerminalDeps): Express {
     // get_info is a tool only when the admin wrote something for it.
     disabledOperations: deps.config.info ? [] : ['get_info'],
     greedyPathPrefixes: ['/files/serve/'],
+    rawRoutes: mountProxy(deps),
   });
-  onUpgrade(app, terminalSocketHandler({ terminals: deps.terminals, workspaces: deps.workspaces, apiKeys: deps.config.apiKeys, jwtSecret: deps.config.jwtSecret, authTimeoutMs: deps.config.wsAuthTimeoutSeconds * 1000 }));
+  const terminalSocket = terminalSocketHandler({ terminals: deps.terminals, workspaces: deps.workspaces, apiKeys: deps.config.apiKeys, jwtSecret: deps.config.jwtSecret, authTimeoutMs: deps.config.wsAuthTimeoutSeconds * 1000 });
+  const proxySocket = proxyUpgradeHandler(deps);
+  onUpgrade(app, (req, socket, head) => terminalSocket(req, socket, head) || proxySocket(req, socket, head));
   return app;
 }

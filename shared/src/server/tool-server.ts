@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { OpenAPIBackend, type Context } from 'openapi-backend';
 import swaggerUi from 'swagger-ui-express';
 import { ToolError } from '../errors.js';
@@ -64,6 +64,12 @@ export interface ToolServerOptions {
    * `{path:path}`), e.g. `/files/serve/`.
    */
   greedyPathPrefixes?: readonly string[];
+  /**
+   * Mounts routes that are not operations (a reverse proxy, say) before body parsing. `guard`
+   * checks the API key and identity as for operations and leaves the identity in
+   * `res.locals.identity`.
+   */
+  rawRoutes?: (app: Express, guard: RequestHandler) => void;
 }
 
 function decodeParam(value: string): string {
@@ -225,6 +231,21 @@ export function createToolServer(options: ToolServerOptions): Express {
     res.json(spec.served);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec.served as JsonObject, { customSiteTitle: `${options.name} tools` }));
+
+  if (options.rawRoutes) {
+    const guard: RequestHandler = (req, res, next) => {
+      if (!keyOk(bearerToken(req.headers.authorization))) return sendError(res, 'UNAUTHORIZED', 'Invalid API key');
+      resolveIdentity(req.headers, true).then(
+        (identity) => {
+          if (!identity && access.requireIdentity) return sendError(res, 'IDENTITY_REQUIRED', 'This server needs to know the user.');
+          res.locals.identity = identity;
+          next();
+        },
+        (err: unknown) => next(err),
+      );
+    };
+    options.rawRoutes(app, guard);
+  }
 
   app.use(express.json({ limit: options.jsonLimit ?? '20mb', type: ['application/json', 'application/*+json'] }));
   app.use(async (req, res, next) => {

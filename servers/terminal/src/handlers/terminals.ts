@@ -2,6 +2,7 @@ import type { Handlers } from '@toolpack/shared';
 import { terminalUser } from '../context.js';
 import type { TerminalDeps } from '../deps.js';
 import type { InteractiveTerminal } from '../interactive/interactive-terminals.js';
+import { ownedPorts } from '../ports/owned-ports.js';
 
 function describe(t: InteractiveTerminal) {
   return { id: t.id, created_at: new Date(t.createdAt).toISOString(), pid: t.pid };
@@ -21,6 +22,10 @@ export function terminalHandlers(deps: TerminalDeps): Handlers {
     async get_terminal(input, call) {
       const user = await terminalUser(deps, call);
       return describe(deps.terminals.get(user.owner, input.terminal_id));
+    },
+    async get_ports(_input, call) {
+      const user = await terminalUser(deps, call);
+      return { ports: await ownedPorts(deps, user.owner) };
     },
     async delete_terminal(input, call) {
       const user = await terminalUser(deps, call);

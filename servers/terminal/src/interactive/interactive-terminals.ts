@@ -94,6 +94,10 @@ export class InteractiveTerminals {
     return [...this.terminals.values()].filter((t) => t.owner === owner.userKey);
   }
 
+  pids(owner: Owner): number[] {
+    return this.list(owner).map((t) => t.pid);
+  }
+
   /** A terminal of the owner; another user's id is answered like an unknown one. */
   get(owner: Owner, id: string): InteractiveTerminal {
     const terminal = this.terminals.get(id);

@@ -169,6 +169,11 @@ export class ProcessManager {
     return [...this.records.values()].filter((r) => r.owner === owner.userKey).sort((a, b) => b.startedAt - a.startedAt);
   }
 
+  /** Process ids of the owner's running commands (roots of their process trees). */
+  runningPids(owner: Owner): number[] {
+    return this.list(owner).filter((r) => r.status === 'running').map((r) => r.pid);
+  }
+
   /** Waits until the process ends, `seconds` pass, or the caller goes away. */
   async waitFor(record: ProcessRecord, seconds: number, signal?: AbortSignal): Promise<void> {
     if (record.status === 'done' || seconds <= 0) return;
