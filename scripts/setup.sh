@@ -21,9 +21,10 @@ need have jupyter-server -- jupyter-server
 need pymod ipykernel -- python3-ipykernel
 need pymod matplotlib -- python3-matplotlib
 need pymod pandas -- python3-pandas
-# To test it: a real browser for the /docs pages.
+# To test it: a real browser for the /docs pages; bubblewrap for the terminal's multi-user mode.
 if [ "$mode" = "--test" ]; then
   need have chromium -- chromium
+  need have bwrap -- bubblewrap
 fi
 
 if [ "${#wanted[@]}" -gt 0 ]; then

@@ -24,6 +24,9 @@ export interface TerminalConfig extends ServerConfig {
   terminalGraceSeconds: number;
   /** Time a terminal websocket has to send its auth message. */
   wsAuthTimeoutSeconds: number;
+  /** Unprivileged ids sandboxed commands run as (multi-user mode, server running as root). */
+  sandboxUid: number;
+  sandboxGid: number;
 }
 
 /**
@@ -54,6 +57,8 @@ export function readTerminalConfig(env: Env): TerminalConfig {
     maxTerminals: readInt(env, 'OPEN_TERMINAL_MAX_TERMINALS', 16, { min: 1 }),
     terminalGraceSeconds: readInt(env, 'OPEN_TERMINAL_TERMINAL_GRACE_SECONDS', 60, { min: 1 }),
     wsAuthTimeoutSeconds: readInt(env, 'OPEN_TERMINAL_WS_AUTH_TIMEOUT_SECONDS', 10, { min: 1, max: 300 }),
+    sandboxUid: readInt(env, 'OPEN_TERMINAL_SANDBOX_UID', 65534, { min: 1 }),
+    sandboxGid: readInt(env, 'OPEN_TERMINAL_SANDBOX_GID', 65534, { min: 1 }),
   };
 }
 

@@ -24,7 +24,7 @@ export async function terminalUser(deps: TerminalDeps, call: Call): Promise<Term
   const { workspace, key } = await deps.workspaces.forIdentity(call.identity);
   const sessionId = sessionIdOf(call);
   return {
-    owner: { userKey: key },
+    owner: { userKey: key, home: workspace.root },
     home: workspace.root,
     files: deps.config.multiUser ? workspace : deps.machineRoot,
     sessionId,

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, readdir, readlink, realpath, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { chown, copyFile, link, lstat, mkdir, open, readdir, readlink, realpath, rename, rm, stat as statPath, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -56,12 +56,28 @@ function procPath(handle: FileHandle): string {
  * since the other link may lie outside.
  */
 export class Workspace {
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    /** Who owns what is created here: the root's owner, when the server runs as root. */
+    private readonly owner: { uid: number; gid: number } | undefined,
+  ) {}
 
-  /** Opens (creating if needed) the workspace rooted at `root`. */
-  static async create(root: string): Promise<Workspace> {
+  /**
+   * Opens (creating if needed) the workspace rooted at `root`, optionally handing the root to
+   * `owner`. A server running as root gives every file and folder it creates to the root's owner,
+   * so a sandboxed user can change what the servers wrote for them.
+   */
+  static async create(root: string, owner?: { uid: number; gid: number }): Promise<Workspace> {
     await mkdir(root, { recursive: true, mode: 0o750 });
-    return new Workspace(await realpath(root));
+    if (owner && process.getuid?.() === 0) await chown(root, owner.uid, owner.gid);
+    const real = await realpath(root);
+    const st = await statPath(real);
+    const inherit = process.getuid?.() === 0 && st.uid !== 0 ? { uid: st.uid, gid: st.gid } : undefined;
+    return new Workspace(real, inherit);
+  }
+
+  private async own(path: string): Promise<void> {
+    if (this.owner) await chown(path, this.owner.uid, this.owner.gid);
   }
 
   /** Components of a user path below the root (string check only). */
@@ -143,6 +159,7 @@ export class Workspace {
       const here = parts.slice(0, i + 1);
       try {
         await mkdir(`${dir.proc}/${name}`, { mode: 0o750 });
+        await this.own(`${dir.proc}/${name}`);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           await dir.handle.close();
@@ -202,6 +219,7 @@ export class Workspace {
       const temp = `${dir.proc}/.${randomBytes(6).toString('hex')}.partial`;
       try {
         await writeFile(temp, data, { flag: 'wx', mode: 0o640 });
+        await this.own(temp);
         await this.place(temp, `${dir.proc}/${name}`, options.overwrite, rel);
       } catch (err) {
         await unlink(temp).catch(() => undefined);
@@ -233,6 +251,7 @@ export class Workspace {
         throw fsError(err, rel);
       }
       await unlink(tempPath).catch(() => undefined);
+      await this.own(target);
       return toEntry(name, await lstat(target));
     }, true);
   }

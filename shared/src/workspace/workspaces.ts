@@ -20,7 +20,14 @@ export function workspaceKey(userId: string): string {
 export class Workspaces {
   private readonly cache = new Map<string, Promise<Workspace>>();
 
-  constructor(private readonly options: { usersRoot: string; sharedRoot: string }) {}
+  constructor(
+    private readonly options: {
+      usersRoot: string;
+      sharedRoot: string;
+      /** Owner given to each user's workspace directory (a sandbox user that must write in it). */
+      homeOwner?: { uid: number; gid: number };
+    },
+  ) {}
 
   /** The workspace key of an identity ('' = the shared root, for calls without one). */
   keyFor(identity: Identity | undefined): string {
@@ -40,7 +47,7 @@ export class Workspaces {
       if (key !== '' && workspaceKey(key) !== key && !/^h\.[0-9a-f]{40}$/.test(key)) {
         return Promise.reject(new Error(`not a workspace key: ${key}`));
       }
-      found = Workspace.create(key === '' ? this.options.sharedRoot : join(this.options.usersRoot, key));
+      found = Workspace.create(key === '' ? this.options.sharedRoot : join(this.options.usersRoot, key), key === '' ? undefined : this.options.homeOwner);
       found.catch(() => this.cache.delete(key));
       // Bounded: a workspace object is cheap to recreate.
       if (this.cache.size >= 10_000) this.cache.clear();

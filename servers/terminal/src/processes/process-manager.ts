@@ -11,6 +11,8 @@ export type OutputMode = 'pty' | 'pipe';
 /** Who runs a command: processes are visible only to their owner. */
 export interface Owner {
   userKey: string;
+  /** The user's home (where a sandbox binds it); absent in lookups by key only. */
+  home?: string;
 }
 
 /** How to start the shell for a command (a sandbox wraps it; see main.ts). */
