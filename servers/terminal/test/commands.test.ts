@@ -147,3 +147,23 @@ describe('a command printing without end', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
   });
 });
+
+describe('configuration and odd output', () => {
+  it('waits by default when a default wait is configured (for small models)', async () => {
+    await t.cleanup();
+    t = await terminalFixture({ OPEN_TERMINAL_DEFAULT_WAIT: '10' });
+    const r = await run({ command: 'sleep 0.2; echo waited' });
+    expect(r.body.status).toBe('done');
+    expect(outputText(r.body)).toBe('waited\r\n');
+  });
+
+  it('survives binary output and file names that are not UTF-8', async () => {
+    const out = await run({ command: "printf '\\xff\\xfe\\x00 raw\\n'; mkdir -p /tmp/tp-odd && cd /tmp/tp-odd && touch $'\\xff-name' ok-name" }, { wait: 10 });
+    expect(out.status).toBe(200);
+    expect(outputText(out.body)).toContain('raw');
+    const list = await request(t.app).get('/files/list').query({ directory: '/tmp/tp-odd' }).set(t.auth);
+    expect(list.status).toBe(200);
+    expect(list.body.entries.map((e: { name: string }) => e.name)).toContain('ok-name');
+    await run({ command: 'rm -rf /tmp/tp-odd' }, { wait: 10 });
+  });
+});

@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 export type EntryType = 'output' | 'stdout' | 'stderr';
@@ -37,6 +38,7 @@ export class OutputLog {
   private file: WriteStream;
   private fileBytes = 0;
   private closed = false;
+  private rotation: Promise<void> | undefined;
 
   constructor(
     readonly path: string,
@@ -70,18 +72,29 @@ export class OutputLog {
     this.total++;
     this.fileBytes += Buffer.byteLength(line);
     if (!this.file.write(line)) this.onPressure(true);
-    if (this.fileBytes > this.options.maxFileBytes) void this.rotate();
+    if (this.fileBytes > this.options.maxFileBytes && !this.rotation) {
+      this.rotation = this.rotate().finally(() => (this.rotation = undefined));
+    }
   }
 
+  /**
+   * Moves the current file to path.1 (older ones up, the oldest beyond keepFiles dropped), then
+   * starts a new one. Lines written meanwhile still land, in order, in the renamed file: the open
+   * stream follows its file, not its name.
+   */
   private async rotate(): Promise<void> {
-    const old = this.file;
-    this.fileBytes = 0;
-    this.file = this.openFile();
-    old.end();
-    // path.N are older; the oldest beyond keepFiles is dropped.
-    await rm(`${this.path}.${this.options.keepFiles}`, { force: true });
-    for (let n = this.options.keepFiles - 1; n >= 1; n--) await rename(`${this.path}.${n}`, `${this.path}.${n + 1}`).catch(() => undefined);
-    await rename(this.path, `${this.path}.1`).catch(() => undefined);
+    {
+      // Bytes written from here on go to the next file (they land in the renamed one meanwhile).
+      this.fileBytes = 0;
+      // The current file exists only once its stream has opened it.
+      if (this.file.pending) await once(this.file, 'ready');
+      await rm(`${this.path}.${this.options.keepFiles}`, { force: true });
+      for (let n = this.options.keepFiles - 1; n >= 1; n--) await rename(`${this.path}.${n}`, `${this.path}.${n + 1}`).catch(() => undefined);
+      await rename(this.path, `${this.path}.1`).catch(() => undefined);
+      const old = this.file;
+      if (!this.closed) this.file = this.openFile();
+      old.end();
+    }
   }
 
   /** Entries from `offset` (or the last `tail`), at most `maxChars` characters of data. */
@@ -106,7 +119,8 @@ export class OutputLog {
     let chars = 0;
     const files = [...Array.from({ length: this.options.keepFiles }, (_, k) => `${this.path}.${this.options.keepFiles - k}`), this.path];
     for (const file of files) {
-      const lines = createInterface({ input: createReadStream(file).on('error', () => undefined), crlfDelay: Infinity });
+      if (!(await stat(file).catch(() => undefined))) continue;
+      const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
       for await (const line of lines) {
         const entry = JSON.parse(line) as { i: number; type: EntryType; data: string };
         if (entry.i < start) continue;
@@ -121,7 +135,13 @@ export class OutputLog {
     return out;
   }
 
+  /** Resolves once a rotation under way has finished. */
+  async settled(): Promise<void> {
+    await this.rotation;
+  }
+
   async close(): Promise<void> {
+    await this.rotation;
     this.closed = true;
     await new Promise<void>((resolve) => this.file.end(resolve));
   }
