@@ -108,6 +108,8 @@ lines.push(
   '  openapi.json, Auth = Bearer, key = the API key above. For per-user files and kernels, turn on',
   '  ENABLE_FORWARD_USER_INFO_HEADERS in Open WebUI (and set FORWARD_USER_INFO_HEADER_JWT_SECRET here',
   '  and there to have identities signed).',
+  `The terminal runs commands as ${process.env.USER ?? 'this user'} on this machine (single-user mode); set`,
+  '  OPEN_TERMINAL_MULTI_USER=true to sandbox each Open WebUI user (needs bubblewrap).',
   `Keys are kept in ${join(packDir, 'keys.env')}; data in ${join(packDir, 'data')}. Ctrl-C stops the pack.`,
   '',
 );
