@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -108,7 +109,7 @@ lines.push(
   '  openapi.json, Auth = Bearer, key = the API key above. For per-user files and kernels, turn on',
   '  ENABLE_FORWARD_USER_INFO_HEADERS in Open WebUI (and set FORWARD_USER_INFO_HEADER_JWT_SECRET here',
   '  and there to have identities signed).',
-  `The terminal runs commands as ${process.env.USER ?? 'this user'} on this machine (single-user mode); set`,
+  `The terminal runs commands as ${userInfo().username} on this machine (single-user mode); set`,
   '  OPEN_TERMINAL_MULTI_USER=true to sandbox each Open WebUI user (needs bubblewrap).',
   `Keys are kept in ${join(packDir, 'keys.env')}; data in ${join(packDir, 'data')}. Ctrl-C stops the pack.`,
   '',
