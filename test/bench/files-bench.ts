@@ -4,6 +4,7 @@
  * growth per phase. The server runs as its own process (as in production) so its memory is its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { startServerProcess } from './server-process.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -11,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { randomFillSync } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 const GiB = 1024 ** 3;
 const MB = 1024 * 1024;
@@ -44,23 +44,6 @@ async function makeFile(path: string, bytes: number, text = false): Promise<void
     if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-async function startFilesServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['servers/files/dist/main.js'], {
-    env: { ...process.env, FILES_API_KEY: KEY, FILES_PORT: String(port), FILES_DATA_DIR: dataDir, FILES_MAX_UPLOAD_MB: '4096', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { child, url };
-    } catch {}
-    await sleep(100);
-  }
-  child.kill();
-  throw new Error('files server did not start');
 }
 
 function upload(url: string, file: string, size: number): Promise<number> {
@@ -167,7 +150,7 @@ export async function filesBench(options: { sizeBytes?: number } = {}): Promise<
     const baseline = mbps(size, copies.sort((a, b) => a - b)[1]!);
     const floor = await loopbackFloor(source, size, work);
 
-    const server = await startFilesServer(dataDir);
+    const server = await startServerProcess('servers/files/dist/main.js', 'FILES_PORT', { FILES_API_KEY: KEY, FILES_DATA_DIR: dataDir, FILES_MAX_UPLOAD_MB: '4096' });
     child = server.child;
     const pid = child.pid!;
     await drain(`${server.url}/list`, 'GET');

@@ -3,7 +3,8 @@
  * @jupyterlab/services execute on a warm kernel (the floor) and Open WebUI's way (start a kernel,
  * execute, delete it), all on the same Jupyter, with and without the pack's TCP_NODELAY config.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startServerProcess } from './server-process.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,28 +37,13 @@ async function executeOn(kernel: KernelConnection, code: string): Promise<void> 
   if ((reply.content as { status: string }).status !== 'ok') throw new Error('execute failed');
 }
 
-async function startBridge(jupyter: EmbeddedJupyter, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['servers/jupyter/dist/main.js'], {
-    env: { PATH: process.env.PATH ?? '', JUPYTER_API_KEY: KEY, JUPYTER_PORT: String(port), JUPYTER_DATA_DIR: dataDir, JUPYTER_URL: jupyter.url, JUPYTER_TOKEN: jupyter.token, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if ((await fetch(`${url}/health`).catch(() => undefined))?.ok) return { child, url };
-    await sleep(50);
-  }
-  child.kill();
-  throw new Error('bridge did not start');
-}
-
 async function oneConfig(label: string, configPath: string | null | undefined, n: number, perCallN: number) {
   const dir = await mkdtemp(join(tmpdir(), 'jupyter-bench-'));
   const jupyter = await startEmbeddedJupyter({ rootDir: dir, configPath });
   let bridge: ChildProcess | undefined;
   const settings: ServerConnection.ISettings = await jupyterSettings({ url: jupyter.url, token: jupyter.token });
   try {
-    const b = await startBridge(jupyter, dir);
+    const b = await startServerProcess('servers/jupyter/dist/main.js', 'JUPYTER_PORT', { JUPYTER_API_KEY: KEY, JUPYTER_DATA_DIR: dir, JUPYTER_URL: jupyter.url, JUPYTER_TOKEN: jupyter.token });
     bridge = b.child;
     const viaBridge = await measure(n, async () => {
       const r = await fetch(`${b.url}/execute`, {

@@ -4,6 +4,7 @@
  * running (Open Terminal stalls for seconds at 6); 200 concurrent run_command calls.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { startServerProcess } from './server-process.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,21 +54,6 @@ function spawnEcho(): Promise<void> {
   });
 }
 
-async function startTerminal(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['servers/terminal/dist/main.js'], {
-    env: { PATH: process.env.PATH ?? '', OPEN_TERMINAL_API_KEY: KEY, OPEN_TERMINAL_PORT: String(port), OPEN_TERMINAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if ((await fetch(`${url}/health`).catch(() => undefined))?.ok) return { child, url };
-    await sleep(50);
-  }
-  child.kill();
-  throw new Error('terminal did not start');
-}
-
 export async function terminalBench(options: { n?: number; background?: number; concurrent?: number } = {}): Promise<void> {
   const n = options.n ?? 300;
   const background = options.background ?? 500;
@@ -75,7 +61,7 @@ export async function terminalBench(options: { n?: number; background?: number; 
   const dir = await mkdtemp(join(tmpdir(), 'terminal-bench-'));
   let server: { child: ChildProcess; url: string } | undefined;
   try {
-    server = await startTerminal(dir);
+    server = await startServerProcess('servers/terminal/dist/main.js', 'OPEN_TERMINAL_PORT', { OPEN_TERMINAL_API_KEY: KEY, OPEN_TERMINAL_DATA_DIR: dir });
     const { url } = server;
     const f = (v: number) => `${v.toFixed(2)} ms`;
     const floor = await timeEach(n, spawnEcho);

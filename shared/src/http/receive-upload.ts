@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import multer from 'multer';
 import type { Request, Response } from 'express';
 import { ToolError } from '../errors.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 export interface ReceivedFile {
   /** Where the finished upload waits, outside every workspace. */
@@ -96,4 +97,31 @@ function tempFileStorage(dir: string, onStart: (path: string) => void): multer.S
 /** Removes upload temp files that were not moved into a workspace. */
 export async function discardUploads(paths: readonly string[]): Promise<void> {
   await Promise.all(paths.map((p) => unlink(p).catch(() => undefined)));
+}
+
+/**
+ * Receives a multipart upload and moves each file into `dirParts` of the workspace under its own
+ * name (checked like any path). Temp files are removed whatever happens.
+ */
+export async function uploadIntoWorkspace(
+  req: Request,
+  res: Response,
+  workspace: Workspace,
+  dirParts: readonly string[],
+  options: UploadOptions & { overwrite: boolean },
+): Promise<{ parts: string[]; size: number }[]> {
+  const received = await receiveUploads(req, res, options);
+  const stored: { parts: string[]; size: number }[] = [];
+  try {
+    for (const file of received) {
+      const name = workspace.parts(file.name);
+      if (name.length !== 1) throw new ToolError('INVALID_PATH', `Unusable upload file name "${file.name}".`);
+      const parts = [...dirParts, ...name];
+      const entry = await workspace.importFile(file.tempPath, parts, { overwrite: options.overwrite });
+      stored.push({ parts, size: entry.size });
+    }
+  } finally {
+    await discardUploads(received.map((f) => f.tempPath));
+  }
+  return stored;
 }

@@ -1,14 +1,5 @@
 import { join } from 'node:path';
-import {
-  archiveName,
-  collectArchiveEntries,
-  discardUploads,
-  receiveUploads,
-  sendArchive,
-  sendFile,
-  ToolError,
-  type Handlers,
-} from '@toolpack/shared';
+import { archiveName, collectArchiveEntries, sendArchive, sendFile, uploadIntoWorkspace, type Handlers } from '@toolpack/shared';
 import type { FilesDeps } from '../deps.js';
 
 const MAX_FILES_PER_UPLOAD = 20;
@@ -18,25 +9,13 @@ export function transferHandlers({ workspaces, config }: FilesDeps): Handlers {
   return {
     async upload_files(input, call) {
       const { workspace } = await workspaces.forIdentity(call.identity);
-      const dir = workspace.parts(input.directory ?? '.');
-      const received = await receiveUploads(call.req, call.res, {
+      const stored = await uploadIntoWorkspace(call.req, call.res, workspace, workspace.parts(input.directory ?? '.'), {
         tempDir: join(config.dataDir, '.tmp'),
         maxFileBytes: config.maxUploadBytes,
         maxFiles: MAX_FILES_PER_UPLOAD,
+        overwrite: input.overwrite ?? false,
       });
-      const stored: { path: string; size: number }[] = [];
-      try {
-        for (const file of received) {
-          const name = workspace.parts(file.name);
-          if (name.length !== 1) throw new ToolError('INVALID_PATH', `Unusable upload file name "${file.name}".`);
-          const parts = [...dir, ...name];
-          const entry = await workspace.importFile(file.tempPath, parts, { overwrite: input.overwrite ?? false });
-          stored.push({ path: workspace.rel(parts), size: entry.size });
-        }
-      } finally {
-        await discardUploads(received.map((f) => f.tempPath));
-      }
-      return { files: stored };
+      return { files: stored.map((f) => ({ path: workspace.rel(f.parts), size: f.size })) };
     },
 
     async download_file(input, call) {

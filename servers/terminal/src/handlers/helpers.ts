@@ -1,14 +1,5 @@
 import { join } from 'node:path';
-import {
-  archiveName,
-  collectArchiveEntries,
-  discardUploads,
-  receiveUploads,
-  sendArchive,
-  sendFile,
-  ToolError,
-  type Handlers,
-} from '@toolpack/shared';
+import { archiveName, collectArchiveEntries, sendArchive, sendFile, ToolError, uploadIntoWorkspace, type Handlers } from '@toolpack/shared';
 import { fileParts, shown, terminalUser } from '../context.js';
 import type { TerminalDeps } from '../deps.js';
 import { renderSystemPrompt, systemFacts } from '../system-prompt.js';
@@ -80,18 +71,13 @@ export function helperHandlers(deps: TerminalDeps): Handlers {
 
     async upload_to_directory(input, call) {
       const user = await terminalUser(deps, call);
-      const dir = fileParts(user, input.directory);
-      const received = await receiveUploads(call.req, call.res, { tempDir: join(config.dataDir, '.tmp'), maxFileBytes: config.maxUploadBytes, maxFiles: 1 });
-      try {
-        const file = received[0]!;
-        const name = user.files.parts(file.name);
-        if (name.length !== 1) throw new ToolError('INVALID_PATH', `Unusable upload file name "${file.name}".`);
-        const parts = [...dir, ...name];
-        const entry = await user.files.importFile(file.tempPath, parts, { overwrite: true });
-        return { path: shown(user, parts), size: entry.size };
-      } finally {
-        await discardUploads(received.map((f) => f.tempPath));
-      }
+      const [stored] = await uploadIntoWorkspace(call.req, call.res, user.files, fileParts(user, input.directory), {
+        tempDir: join(config.dataDir, '.tmp'),
+        maxFileBytes: config.maxUploadBytes,
+        maxFiles: 1,
+        overwrite: true,
+      });
+      return { path: shown(user, stored!.parts), size: stored!.size };
     },
 
     async archive_paths(input, call) {
