@@ -128,3 +128,15 @@ describe('helper routes', () => {
     expect((await request(t.app).delete('/files/delete').query({ path: 'd' }).set(t.auth)).body).toEqual({ path: join(home, 'd'), type: 'directory' });
   });
 });
+
+describe('bounded answers', () => {
+  it('cuts a huge directory listing and says so', async () => {
+    const big = join(home, 'many');
+    await mkdir(big);
+    await Promise.all(Array.from({ length: 2100 }, (_, i) => writeFile(join(big, `f${i}`), '')));
+    const r = await request(t.app).get('/files/list').query({ directory: 'many' }).set(t.auth);
+    expect(r.body.entries).toHaveLength(2000);
+    expect(r.body.truncated).toBe(true);
+    expect(r.body.note).toMatch(/Showing 2000 of 2100 entries/);
+  });
+});

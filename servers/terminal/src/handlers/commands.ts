@@ -3,6 +3,8 @@ import { absolutePath, terminalUser } from '../context.js';
 import type { TerminalDeps } from '../deps.js';
 import { decodeInputEscapes } from '../processes/escapes.js';
 
+const MAX_LISTED_PROCESSES = 500;
+
 /** run_command, get_process_status, send_process_input, kill_process, list_processes. */
 export function commandHandlers(deps: TerminalDeps): Handlers {
   const { processes, config } = deps;
@@ -40,7 +42,8 @@ export function commandHandlers(deps: TerminalDeps): Handlers {
 
     async list_processes(_input, call) {
       const user = await terminalUser(deps, call);
-      return processes.list(user.owner).map((r) => ({ id: r.id, command: r.command, status: r.status, exit_code: r.exitCode, log_path: r.log.path }));
+      // Newest first, bounded: old finished processes are also forgotten after the retention time.
+      return processes.list(user.owner).slice(0, MAX_LISTED_PROCESSES).map((r) => ({ id: r.id, command: r.command, status: r.status, exit_code: r.exitCode, log_path: r.log.path }));
     },
   };
 }

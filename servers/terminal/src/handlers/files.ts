@@ -7,6 +7,8 @@ import { applyReplacements } from '../replace.js';
 const VISIBLE_IMAGE = /^image\/(png|jpeg|gif|webp)$/;
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const MAX_EDIT_BYTES = 10 * 1024 * 1024;
+/** Open Terminal's list_files has no paging: past this many entries the answer says it was cut. */
+const MAX_LIST_ENTRIES = 2000;
 
 /** The file tools of Open Terminal: list, read, display, write, replace, grep, glob. */
 export function fileHandlers(deps: TerminalDeps): Handlers {
@@ -15,7 +17,14 @@ export function fileHandlers(deps: TerminalDeps): Handlers {
     async list_files(input, call) {
       const user = await terminalUser(deps, call);
       const parts = fileParts(user, input.directory);
-      return { dir: shown(user, parts), entries: await user.files.list(parts) };
+      const entries = await user.files.list(parts);
+      if (entries.length <= MAX_LIST_ENTRIES) return { dir: shown(user, parts), entries };
+      return {
+        dir: shown(user, parts),
+        entries: entries.slice(0, MAX_LIST_ENTRIES),
+        truncated: true,
+        note: `Showing ${MAX_LIST_ENTRIES} of ${entries.length} entries; use glob_search to find specific files.`,
+      };
     },
 
     async read_file(input, call) {
