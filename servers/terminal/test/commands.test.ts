@@ -79,10 +79,16 @@ describe('run_command', () => {
 describe('send_process_input and kill_process', () => {
   it('answers a prompt through input', async () => {
     const r = await run({ command: 'read -p "name? " x; echo "got $x"' });
-    await sleep(200);
+    // Answer once the prompt is shown, as a person (or a model following the output) would.
+    for (let i = 0; i < 250; i++) {
+      const seen = await request(t.app).get(`/execute/${r.body.id}/status`).set(t.auth);
+      if (outputText(seen.body).includes('name? ')) break;
+      await sleep(20);
+    }
     const sent = await request(t.app).post(`/execute/${r.body.id}/input`).set(t.auth).send({ input: 'Ada\n' });
     expect(sent.body).toEqual({ status: 'ok' });
     const s = await request(t.app).get(`/execute/${r.body.id}/status`).query({ wait: 10 }).set(t.auth);
+    expect(s.body.status).toBe('done');
     expect(outputText(s.body)).toContain('got Ada');
     const late = await request(t.app).post(`/execute/${r.body.id}/input`).set(t.auth).send({ input: 'x\n' });
     expect(late.status).toBe(400);

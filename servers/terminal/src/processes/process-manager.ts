@@ -105,7 +105,8 @@ export class ProcessManager {
     // A shell reports death by signal N as 128 + N; do the same so a model sees a number.
     record.exitCode = exitCode ?? (signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 0) : null);
     record.endedAt = Date.now();
-    void record.log.close();
+    // A PTY can deliver its last output just after the exit: keep the log open a moment for it.
+    setTimeout(() => void record.log.close(), 1000).unref();
   }
 
   private startPty(id: string, command: string, owner: Owner, cwd: string, env: Record<string, string>, launch: Launch): ProcessRecord {
@@ -126,8 +127,12 @@ export class ProcessManager {
     term.onData((data) => log.append('output', data));
     term.onExit(({ exitCode, signal }) => {
       const name = signal ? (Object.keys(SIGNAL_NUMBERS).find((k) => SIGNAL_NUMBERS[k] === signal) ?? `SIG${signal}`) : null;
-      this.finish(record, signal ? null : exitCode, name);
-      resolveExit();
+      // One turn of the event loop first, so output already on its way is in the log when the
+      // process is reported done (node-pty can report the exit before the last data event).
+      setImmediate(() => {
+        this.finish(record, signal ? null : exitCode, name);
+        resolveExit();
+      });
     });
     return record;
   }
