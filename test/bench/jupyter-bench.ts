@@ -39,7 +39,7 @@ async function executeOn(kernel: KernelConnection, code: string): Promise<void> 
 
 async function oneConfig(label: string, configPath: string | null | undefined, n: number, perCallN: number) {
   const dir = await mkdtemp(join(tmpdir(), 'jupyter-bench-'));
-  const jupyter = await startEmbeddedJupyter({ rootDir: dir, configPath });
+  const jupyter = await startEmbeddedJupyter({ rootDir: dir, configPath, baseEnv: process.env });
   let bridge: ChildProcess | undefined;
   const settings: ServerConnection.ISettings = await jupyterSettings({ url: jupyter.url, token: jupyter.token });
   try {

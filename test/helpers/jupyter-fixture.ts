@@ -27,7 +27,7 @@ export async function jupyterFixture(env: Env = {}) {
     JUPYTER_URL: 'http://set-below',
     ...env,
   });
-  let jupyter: EmbeddedJupyter = await startEmbeddedJupyter({ rootDir: dir });
+  let jupyter: EmbeddedJupyter = await startEmbeddedJupyter({ rootDir: dir, baseEnv: process.env });
   const settings = await jupyterSettings({ url: jupyter.url, token: jupyter.token });
   const logger = createLogger({ name: 'jupyter', level: 'silent' });
   const deps = createBridgeDeps(config, settings, logger, { interruptGraceMs: 1500 });
@@ -44,7 +44,7 @@ export async function jupyterFixture(env: Env = {}) {
     stopJupyter: () => jupyter.stop(),
     /** Starts Jupyter again on the same address and token. */
     restartJupyter: async () => {
-      jupyter = await startEmbeddedJupyter({ rootDir: dir, port: Number(new URL(jupyter.url).port), token: jupyter.token });
+      jupyter = await startEmbeddedJupyter({ rootDir: dir, port: Number(new URL(jupyter.url).port), token: jupyter.token, baseEnv: process.env });
     },
     as: (userId: string, chatId = 'chat-1') => ({ Authorization: `Bearer ${JUPYTER_TEST_KEY}`, 'X-User-Id': userId, 'X-Session-Id': chatId }),
     cleanup: async () => {

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     if (spawnSync('jupyter-server', ['--version']).status !== 0) {
       throw new ConfigError('No JUPYTER_URL is set and jupyter-server is not installed. Install it (apt-get install jupyter-server python3-ipykernel) or point JUPYTER_URL at a Jupyter server.');
     }
-    embedded = await superviseEmbeddedJupyter(config.dataDir, logger);
+    embedded = await superviseEmbeddedJupyter(config.dataDir, logger, process.env);
     target = { url: embedded.url, token: embedded.token, password: undefined };
     logger.info({ url: embedded.url }, 'embedded Jupyter started');
   }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 describe('jupyter main (embedded default)', () => {
-  it('starts and owns a Jupyter when none is configured, keeps secrets from kernels, and stops it on SIGTERM', async () => {
+  it('starts and owns a Jupyter when none is configured, keeps secrets from kernels, restarts it when it dies, and stops it on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jupyter-main-'));
     const secrets = { JUPYTER_API_KEY: 'main-test-key-0123456789', TOOLPACK_LINK_SECRET: 'link-secret-0123456789abc', FORWARD_USER_INFO_HEADER_JWT_SECRET: 'jwt-secret-0123456789' };
     const child = spawn(process.execPath, [MAIN], {
@@ -40,6 +40,22 @@ describe('jupyter main (embedded default)', () => {
       expect(body.status).toBe('success');
       expect(body.result).toBe('[]');
       expect(JSON.stringify(body)).not.toContain(secrets.JUPYTER_API_KEY);
+
+      // Jupyter dies under the bridge: the bridge starts it again by itself and recovers.
+      const jupyterPort = new URL(jupyterUrl).port;
+      spawnSync('pkill', ['-KILL', '-f', `ServerApp.port=${jupyterPort}`]);
+      let recovered: { status?: string; notes?: string[] } = {};
+      for (let i = 0; i < 200 && recovered.status !== 'success'; i++) {
+        await sleep(100);
+        const again = await fetch(`${url}/execute`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${secrets.JUPYTER_API_KEY}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code: '40 + 2' }),
+        });
+        recovered = (await again.json()) as typeof recovered;
+      }
+      expect(recovered).toMatchObject({ status: 'success', result: '42' });
+      expect(recovered.notes?.[0]).toMatch(/earlier Python session of this chat was gone/);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -37,6 +37,8 @@ export async function startEmbeddedJupyter(options: {
   port?: number;
   /** Reuse a token (a restart keeps clients' settings valid); random by default. */
   token?: string;
+  /** Where PATH, HOME and LANG come from (main.ts passes the process's environment). */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedJupyter> {
   const token = options.token ?? randomBytes(24).toString('hex');
@@ -53,9 +55,9 @@ export async function startEmbeddedJupyter(options: {
   if (configPath) args.push(`--config=${configPath}`);
   if (process.getuid?.() === 0) args.push('--allow-root');
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    LANG: process.env.LANG ?? 'C.UTF-8',
+    PATH: options.baseEnv?.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: options.baseEnv?.HOME ?? '/tmp',
+    LANG: options.baseEnv?.LANG ?? 'C.UTF-8',
     // matplotlib's inline backend makes plt.show() send the figure as image/png.
     MPLBACKEND: 'module://matplotlib_inline.backend_inline',
     PYTHONUNBUFFERED: '1',

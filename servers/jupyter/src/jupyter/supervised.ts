@@ -5,8 +5,8 @@ import { startEmbeddedJupyter, type EmbeddedJupyter } from './embedded.js';
  * An embedded Jupyter that is started again (same port and token, so existing settings stay valid)
  * when it exits on its own. Kernels do not survive that; the pool notices and starts fresh ones.
  */
-export async function superviseEmbeddedJupyter(rootDir: string, logger: Logger) {
-  let current: EmbeddedJupyter = await startEmbeddedJupyter({ rootDir, onLog: (line) => logger.debug({ jupyter: line }) });
+export async function superviseEmbeddedJupyter(rootDir: string, logger: Logger, baseEnv: Readonly<Record<string, string | undefined>>) {
+  let current: EmbeddedJupyter = await startEmbeddedJupyter({ rootDir, baseEnv, onLog: (line) => logger.debug({ jupyter: line }) });
   let stopping = false;
   const watch = (j: EmbeddedJupyter) => {
     j.process.once('exit', async (code) => {
@@ -15,7 +15,7 @@ export async function superviseEmbeddedJupyter(rootDir: string, logger: Logger) 
       for (let attempt = 1; !stopping; attempt++) {
         try {
           const port = Number(new URL(j.url).port);
-          current = await startEmbeddedJupyter({ rootDir, port, token: j.token, onLog: (line) => logger.debug({ jupyter: line }) });
+          current = await startEmbeddedJupyter({ rootDir, port, token: j.token, baseEnv, onLog: (line) => logger.debug({ jupyter: line }) });
           watch(current);
           logger.info({ url: current.url }, 'embedded Jupyter is back');
           return;
