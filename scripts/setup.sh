@@ -25,6 +25,8 @@ need pymod pandas -- python3-pandas
 if [ "$mode" = "--test" ]; then
   need have chromium -- chromium
   need have bwrap -- bubblewrap
+  need have pkill -- procps
+  need have setpriv -- util-linux
 fi
 
 if [ "${#wanted[@]}" -gt 0 ]; then
