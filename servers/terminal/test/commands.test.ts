@@ -89,7 +89,7 @@ describe('send_process_input and kill_process', () => {
     expect(sent.body).toEqual({ status: 'ok' });
     const s = await request(t.app).get(`/execute/${r.body.id}/status`).query({ wait: 10 }).set(t.auth);
     expect(s.body.status).toBe('done');
-    expect(outputText(s.body)).toContain('got Ada');
+    expect(outputText(s.body), JSON.stringify(s.body)).toContain('got Ada');
     const late = await request(t.app).post(`/execute/${r.body.id}/input`).set(t.auth).send({ input: 'x\n' });
     expect(late.status).toBe(400);
   });

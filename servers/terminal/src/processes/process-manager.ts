@@ -5,6 +5,7 @@ import * as pty from '@lydell/node-pty';
 import { ToolError } from '@toolpack/shared';
 import { OutputLog, type OutputLogOptions, type OutputPage } from './output-log.js';
 import { isProcessId, newProcessId } from './process-id.js';
+import { keepFinalOutput } from './pty-drain.js';
 
 export type OutputMode = 'pty' | 'pipe';
 
@@ -125,6 +126,7 @@ export class ProcessManager {
       signalGroup: (signal) => signalGroup(term.pid, signal),
     });
     term.onData((data) => log.append('output', data));
+    keepFinalOutput(term, (data) => log.append('output', data));
     term.onExit(({ exitCode, signal }) => {
       const name = signal ? (Object.keys(SIGNAL_NUMBERS).find((k) => SIGNAL_NUMBERS[k] === signal) ?? `SIG${signal}`) : null;
       // One turn of the event loop first, so output already on its way is in the log when the
