@@ -8,6 +8,7 @@ import { helperHandlers } from './handlers/helpers.js';
 import { terminalHandlers } from './handlers/terminals.js';
 import { terminalSocketHandler } from './interactive/terminal-socket.js';
 import { mountProxy, proxyUpgradeHandler } from './ports/proxy-routes.js';
+import { upgradeAccess } from './upgrade-access.js';
 
 export const TERMINAL_SPEC_PATH = fileURLToPath(new URL('../../../specs/terminal.yaml', import.meta.url));
 
@@ -28,8 +29,9 @@ export function createApp(deps: TerminalDeps): Express {
     greedyPathPrefixes: ['/files/serve/'],
     rawRoutes: mountProxy(deps),
   });
-  const terminalSocket = terminalSocketHandler({ terminals: deps.terminals, workspaces: deps.workspaces, apiKeys: deps.config.apiKeys, jwtSecret: deps.config.jwtSecret, authTimeoutMs: deps.config.wsAuthTimeoutSeconds * 1000 });
-  const proxySocket = proxyUpgradeHandler(deps);
+  const access = upgradeAccess(deps);
+  const terminalSocket = terminalSocketHandler({ terminals: deps.terminals, access, authTimeoutMs: deps.config.wsAuthTimeoutSeconds * 1000 });
+  const proxySocket = proxyUpgradeHandler(deps, access);
   onUpgrade(app, (req, socket, head) => terminalSocket(req, socket, head) || proxySocket(req, socket, head));
   return app;
 }

@@ -4,7 +4,7 @@ import { ConfigError, Workspace, Workspaces, type Env, type Logger } from '@tool
 import { commandEnvironment, type TerminalConfig } from './config.js';
 import type { TerminalDeps } from './deps.js';
 import { InteractiveTerminals } from './interactive/interactive-terminals.js';
-import { ProcessManager } from './processes/process-manager.js';
+import { ProcessManager, type Launch } from './processes/process-manager.js';
 import { createSandboxLauncher, sandboxAvailable } from './sandbox/bwrap.js';
 import { SessionCwds } from './sessions/session-cwd.js';
 
@@ -12,32 +12,22 @@ import { SessionCwds } from './sessions/session-cwd.js';
 export async function createTerminalDeps(config: TerminalConfig, env: Env, logger: Logger): Promise<TerminalDeps> {
   const baseEnv = commandEnvironment(env);
   // Multi-user: every command and terminal in a sandbox that sees only the user's home.
-  let launch = (command: string | null, _home: string) => ({ file: config.shell, args: command === null ? [] : ['-c', command] });
+  let launch = (command: string | null, _home: string, _cwd: string): Launch => ({ file: config.shell, args: command === null ? [] : ['-c', command] });
   if (config.multiUser) {
     if (!sandboxAvailable()) throw new ConfigError('OPEN_TERMINAL_MULTI_USER needs bubblewrap (apt-get install bubblewrap) to confine users.');
-    const sandbox = createSandboxLauncher({ shell: config.shell, uid: config.sandboxUid, gid: config.sandboxGid });
-    launch = (command, home) => sandbox(command, home, home);
+    launch = createSandboxLauncher({ shell: config.shell, uid: config.sandboxUid, gid: config.sandboxGid });
     // The sandbox user must pass through (not list) the data dir to reach a home.
     const users = join(config.dataDir, 'users');
     await mkdir(users, { recursive: true });
     await chmod(config.dataDir, 0o711);
     await chmod(users, 0o711);
   }
-  const cwdLaunch = (command: string | null, home: string | undefined, cwd: string) => {
-    const plain = launch(command, home ?? cwd);
-    if (!config.multiUser) return plain;
-    // The sandbox starts in the command's cwd (inside the home: checked by the caller).
-    const args = [...plain.args];
-    const at = args.indexOf('--chdir');
-    if (at >= 0) args[at + 1] = cwd;
-    return { file: plain.file, args };
-  };
   const processes = new ProcessManager({
     logDir: join(config.dataDir, '.terminal', 'logs'),
     mode: config.mode,
     cols: config.cols,
     rows: config.rows,
-    launch: (command, owner, cwd) => cwdLaunch(command, owner.home, cwd),
+    launch: (command, owner, cwd) => launch(command, owner.home ?? cwd, cwd),
     baseEnv,
     maxRunningPerUser: config.maxRunningPerUser,
     retentionMs: config.retentionMinutes * 60_000,
@@ -59,7 +49,7 @@ export async function createTerminalDeps(config: TerminalConfig, env: Env, logge
       rows: config.rows,
       graceMs: config.terminalGraceSeconds * 1000,
       scrollbackBytes: 256 * 1024,
-      launch: (owner, cwd) => cwdLaunch(null, owner.home, cwd),
+      launch: (owner, cwd) => launch(null, owner.home ?? cwd, cwd),
       env: baseEnv,
     }),
     cwds: new SessionCwds(config.sessionTtlMinutes * 60_000),

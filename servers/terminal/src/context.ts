@@ -47,3 +47,8 @@ export function fileParts(user: TerminalUser, path: string | undefined): string[
 export function shown(user: TerminalUser, parts: readonly string[]): string {
   return posix.join(user.files.root, ...parts);
 }
+
+/** The absolute form of a path relative to the file tools' root (search results). */
+export function shownRel(user: TerminalUser, rel: string): string {
+  return posix.join(user.files.root, rel);
+}

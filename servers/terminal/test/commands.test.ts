@@ -173,3 +173,16 @@ describe('configuration and odd output', () => {
     await run({ command: 'rm -rf /tmp/tp-odd' }, { wait: 10 });
   });
 });
+
+describe('retention', () => {
+  it('forgets finished processes after the retention time and removes their logs', async () => {
+    const { access } = await import('node:fs/promises');
+    const r = await run({ command: 'echo keep-me' }, { wait: 10 });
+    await sleep(1100); // the log file is closed a moment after the exit
+    await access(r.body.log_path);
+    expect(await t.deps.processes.forgetFinished(Date.now() + t.config.retentionMinutes * 60_000 - 5_000)).toBe(0);
+    expect(await t.deps.processes.forgetFinished(Date.now() + t.config.retentionMinutes * 60_000 + 5_000)).toBe(1);
+    expect((await request(t.app).get(`/execute/${r.body.id}/status`).set(t.auth)).status).toBe(404);
+    await expect(access(r.body.log_path)).rejects.toThrow();
+  });
+});

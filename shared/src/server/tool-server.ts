@@ -135,6 +135,14 @@ export function createToolServer(options: ToolServerOptions): Express {
 
   const keyOk = createKeyCheck(access.apiKeys);
   const resolveIdentity = createIdentityResolver({ jwtSecret: access.jwtSecret });
+  /** The caller's identity; throws IDENTITY_REQUIRED when one is needed and none was given. */
+  const identityFor = async (req: Request, needed: boolean) => {
+    const identity = await resolveIdentity(req.headers, keyOk(bearerToken(req.headers.authorization)));
+    if (!identity && needed && access.requireIdentity) {
+      throw new ToolError('IDENTITY_REQUIRED', 'This server needs to know the user: send X-OpenWebUI-User-Jwt, or X-User-Id with the service key.');
+    }
+    return identity;
+  };
   const publicOps = new Set(spec.operations.filter((op) => op.public).map((op) => op.operationId));
 
   const api = new OpenAPIBackend({
@@ -173,14 +181,7 @@ export function createToolServer(options: ToolServerOptions): Express {
   for (const [operationId, handler] of Object.entries(handlers)) {
     if (disabled.has(operationId)) continue;
     api.register(operationId, async (ctx: Context, req: Request, res: Response) => {
-      const callerHoldsKey = keyOk(bearerToken(req.headers.authorization));
-      const identity = await resolveIdentity(req.headers, callerHoldsKey);
-      if (!identity && access.requireIdentity && !publicOps.has(operationId)) {
-        throw new ToolError(
-          'IDENTITY_REQUIRED',
-          'This server needs to know the user: send X-OpenWebUI-User-Jwt, or X-User-Id with the service key.',
-        );
-      }
+      const identity = await identityFor(req, !publicOps.has(operationId));
       const controller = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
@@ -235,9 +236,8 @@ export function createToolServer(options: ToolServerOptions): Express {
   if (options.rawRoutes) {
     const guard: RequestHandler = (req, res, next) => {
       if (!keyOk(bearerToken(req.headers.authorization))) return sendError(res, 'UNAUTHORIZED', 'Invalid API key');
-      resolveIdentity(req.headers, true).then(
+      identityFor(req, true).then(
         (identity) => {
-          if (!identity && access.requireIdentity) return sendError(res, 'IDENTITY_REQUIRED', 'This server needs to know the user.');
           res.locals.identity = identity;
           next();
         },

@@ -16,6 +16,8 @@ export interface ArchiveEntry {
   directory: boolean;
   mtime: Date;
   mode: number;
+  /** Bytes (0 for directories). */
+  size: number;
   /** Stored without compression (already compressed, or sampled as incompressible). */
   store: boolean;
 }
@@ -65,7 +67,7 @@ export async function collectArchiveEntries(
     const prefix = baseNames.indexOf(baseName) !== baseNames.lastIndexOf(baseName) ? workspace.rel(parts) : baseName;
     if (top.type === 'file') {
       const store = await worthStoring(workspace, [...parts], prefix, top.size);
-      entries.push({ parts: [...parts], name: prefix, directory: false, mtime: new Date(top.modified), mode: 0o644, store });
+      entries.push({ parts: [...parts], name: prefix, directory: false, mtime: new Date(top.modified), mode: 0o644, size: top.size, store });
       continue;
     }
     if (top.type !== 'directory') continue;
@@ -83,6 +85,7 @@ export async function collectArchiveEntries(
           directory,
           mtime: entry.stat.mtime,
           mode: entry.stat.mode & 0o777,
+          size: directory ? 0 : entry.stat.size,
           store: !directory && (await worthStoring(workspace, entryParts, name, entry.stat.size)),
         });
       }

@@ -23,8 +23,7 @@ export function shareHandlers({ workspaces, signer, config }: FilesDeps): Handle
       const { workspace, key } = await workspaces.forIdentity(call.identity);
       const paths = (input.paths as string[]).map((p) => workspace.parts(p));
       const entries = await collectArchiveEntries(workspace, paths, { maxEntries: MAX_ARCHIVE_ENTRIES });
-      let size = 0;
-      for (const entry of entries) if (!entry.directory) size += (await workspace.stat(entry.parts)).size;
+      const size = entries.reduce((sum, entry) => sum + entry.size, 0);
       return makeSharedLink(signer, publicBaseUrl(config.publicUrl, call.req), { workspace: key, paths: paths.map((p) => workspace.rel(p)), kind: 'zip' }, {
         name: archiveName(input.name, 'zip'),
         size,

@@ -1,6 +1,6 @@
 import mime from 'mime-types';
 import { globSearch, grepSearch, readTextLines, sendFile, ToolError, type Handlers } from '@toolpack/shared';
-import { fileParts, shown, terminalUser } from '../context.js';
+import { fileParts, shown, shownRel, terminalUser } from '../context.js';
 import type { TerminalDeps } from '../deps.js';
 import { applyReplacements } from '../replace.js';
 
@@ -79,10 +79,9 @@ export function fileHandlers(deps: TerminalDeps): Handlers {
         maxResults: input.max_results ?? 50,
         signal: call.signal,
       });
-      const root = user.files.root === '/' ? '' : user.files.root;
-      let matches = found.matches.map((m) => ({ ...m, file: `${root}/${m.file}` }));
+      let matches: { file: string; line: number | null; content: string }[] = found.matches.map((m) => ({ ...m, file: shownRel(user, m.file) }));
       if (input.match_per_line === false) {
-        matches = [...new Set(matches.map((m) => m.file))].map((file) => ({ file, line: null as unknown as number, content: '' }));
+        matches = [...new Set(matches.map((m) => m.file))].map((file) => ({ file, line: null, content: '' }));
       }
       return { query: input.query, path: shown(user, parts), matches, truncated: found.truncated };
     },
@@ -96,8 +95,7 @@ export function fileHandlers(deps: TerminalDeps): Handlers {
         maxResults: input.max_results ?? 50,
         signal: call.signal,
       });
-      const root = user.files.root === '/' ? '' : user.files.root;
-      return { pattern: input.pattern, path: shown(user, parts), matches: found.matches.map((m) => ({ ...m, path: `${root}/${m.path}` })), truncated: found.truncated };
+      return { pattern: input.pattern, path: shown(user, parts), matches: found.matches.map((m) => ({ ...m, path: shownRel(user, m.path) })), truncated: found.truncated };
     },
   };
 }

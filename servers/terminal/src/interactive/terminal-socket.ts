@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { createIdentityResolver, createKeyCheck, type UpgradeHandler, type Workspaces } from '@toolpack/shared';
+import type { UpgradeHandler } from '@toolpack/shared';
+import type { UpgradeAccess } from '../upgrade-access.js';
 import type { InteractiveTerminal, InteractiveTerminals, TerminalClient } from './interactive-terminals.js';
 
 const PATH = /^\/api\/terminals\/([A-Za-z0-9_-]{1,64})\/?$/;
@@ -14,16 +15,8 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
  * (unknown, or another user's: close 4004), so nobody learns which ids exist without the key.
  * Binary frames carry keystrokes and output; a text frame `{"type":"resize","cols","rows"}` resizes.
  */
-export function terminalSocketHandler(deps: {
-  terminals: InteractiveTerminals;
-  workspaces: Workspaces;
-  apiKeys: readonly string[];
-  jwtSecret?: string;
-  authTimeoutMs?: number;
-}): UpgradeHandler {
+export function terminalSocketHandler(deps: { terminals: InteractiveTerminals; access: UpgradeAccess; authTimeoutMs?: number }): UpgradeHandler {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const keyOk = createKeyCheck(deps.apiKeys);
-  const resolveIdentity = createIdentityResolver({ jwtSecret: deps.jwtSecret });
 
   const serve = (ws: WebSocket, req: IncomingMessage, id: string) => {
     const timer = setTimeout(() => ws.close(4001, 'authentication timeout'), deps.authTimeoutMs ?? AUTH_TIMEOUT_MS);
@@ -41,11 +34,10 @@ export function terminalSocketHandler(deps: {
       } catch {
         token = undefined;
       }
-      if (typeof token !== 'string' || !keyOk(token)) return ws.close(4001, 'invalid token');
+      if (typeof token !== 'string' || !deps.access.keyOk(token)) return ws.close(4001, 'invalid token');
       let terminal: InteractiveTerminal;
       try {
-        const owner = deps.workspaces.keyFor(await resolveIdentity(req.headers, true));
-        terminal = deps.terminals.get({ userKey: owner }, id);
+        terminal = deps.terminals.get(await deps.access.ownerOf(req.headers), id);
       } catch {
         return ws.close(4004, 'terminal not found');
       }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express, RequestHandler } from 'express';
-import { bearerToken, createIdentityResolver, createKeyCheck, sendError, type Identity, type UpgradeHandler } from '@toolpack/shared';
+import { bearerToken, sendError, type Identity, type UpgradeHandler } from '@toolpack/shared';
+import type { UpgradeAccess } from '../upgrade-access.js';
 import type { TerminalDeps } from '../deps.js';
 import { ownedPorts } from './owned-ports.js';
 import { parseProxyPath, proxyHttp, proxyUpgrade } from './proxy.js';
@@ -30,22 +31,20 @@ export function mountProxy(deps: TerminalDeps): (app: Express, guard: RequestHan
 }
 
 /** The websocket side of the proxy: the same checks, with the key in the Authorization header. */
-export function proxyUpgradeHandler(deps: TerminalDeps): UpgradeHandler {
-  const keyOk = createKeyCheck(deps.config.apiKeys);
-  const resolveIdentity = createIdentityResolver({ jwtSecret: deps.config.jwtSecret });
+export function proxyUpgradeHandler(deps: TerminalDeps, access: UpgradeAccess): UpgradeHandler {
   const refuse = (socket: Socket, status: string) => {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
   return (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const target = parseProxyPath(req.url ?? '');
     if (!target) return false;
-    if (!keyOk(bearerToken(req.headers.authorization))) {
+    if (!access.keyOk(bearerToken(req.headers.authorization))) {
       refuse(socket, '401 Unauthorized');
       return true;
     }
     void (async () => {
       try {
-        const owner = { userKey: deps.workspaces.keyFor(await resolveIdentity(req.headers, true)) };
+        const owner = await access.ownerOf(req.headers);
         if (!(await ownedPorts(deps, owner)).some((p) => p.port === target.port)) return refuse(socket, '403 Forbidden');
         proxyUpgrade(target.port, target.path, req, socket, head);
       } catch {

@@ -135,6 +135,12 @@ export class OutputLog {
     return out;
   }
 
+  /** Closes the log and deletes its files, rotated ones included. */
+  async remove(): Promise<void> {
+    await this.close();
+    for (let n = 0; n <= this.options.keepFiles; n++) await rm(n ? `${this.path}.${n}` : this.path, { force: true });
+  }
+
   /** Resolves once a rotation under way has finished. */
   async settled(): Promise<void> {
     await this.rotation;

@@ -1,5 +1,5 @@
 import { spawn as spawnChild } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pty from '@lydell/node-pty';
 import { ToolError } from '@toolpack/shared';
@@ -73,7 +73,7 @@ export class ProcessManager {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: ProcessManagerOptions) {
-    this.sweeper = setInterval(() => void this.forgetOld(), Math.min(options.retentionMs, 60_000));
+    this.sweeper = setInterval(() => void this.forgetFinished(), Math.min(options.retentionMs, 60_000));
     this.sweeper.unref();
   }
 
@@ -225,13 +225,17 @@ export class ProcessManager {
     return { id: record.id, command: record.command, status: record.status, exit_code: record.exitCode, ...page, log_path: record.log.path };
   }
 
-  private async forgetOld(now = Date.now()): Promise<void> {
+  /** Forgets processes finished longer than the retention time ago, and removes their logs. */
+  async forgetFinished(now = Date.now()): Promise<number> {
+    let forgotten = 0;
     for (const record of this.records.values()) {
       if (record.endedAt !== null && now - record.endedAt > this.options.retentionMs) {
         this.records.delete(record.id);
-        await rm(record.log.path, { force: true });
+        await record.log.remove();
+        forgotten++;
       }
     }
+    return forgotten;
   }
 
   /** Stops every running process (server stop). */
